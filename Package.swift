@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+// janus-eval: a Swift evaluation harness for DeepSeek's Janus family.
+// Layers point down only: CLI → Harness → Suites → Scorers/Models → Formats → Tensors → C modules.
+import PackageDescription
+
+let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "janus-eval",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "janus-eval", targets: ["JanusEvalCLI"]),
+        .executable(name: "janus-bench", targets: ["JanusBench"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Formats", targets: ["Formats"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C modules: module maps over the three system libraries (plus zlib, which libpng-dev brings).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CJSONC", path: "Sources/CJSONC", pkgConfig: "json-c",
+                       providers: [.apt(["libjson-c-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        // libpng's classic API reports errors by longjmp: a C shim owns the setjmp.
+        .target(name: "CPNGCodec", path: "Sources/CPNGCodec",
+                linkerSettings: [.linkedLibrary("png16")]),
+        // Hand-written SIMD kernels (AVX2 / AVX-512 paths chosen at run time, portable fallback).
+        .target(name: "CKernels", path: "Sources/CKernels",
+                cSettings: [.unsafeFlags(["-O3"])]),
+
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CKernels"], path: "Sources/Tensors",
+                swiftSettings: optimized),
+        .target(name: "Formats", dependencies: ["Tensors", "CJSONC", "CZlib", "CPNGCodec"], path: "Sources/Formats"),
+        .target(name: "Models", dependencies: ["Tensors", "Formats"], path: "Sources/Models", swiftSettings: optimized),
+        .target(name: "Scorers", dependencies: ["Tensors", "Formats", "COpenBLAS"], path: "Sources/Scorers",
+                swiftSettings: optimized),
+        .target(name: "Suites", dependencies: ["Scorers", "Models", "Formats", "Tensors"], path: "Sources/Suites"),
+        .target(name: "Harness", dependencies: ["Suites", "Scorers", "Models", "Formats", "Tensors"],
+                path: "Sources/Harness"),
+        .executableTarget(name: "JanusEvalCLI",
+                          dependencies: ["Harness", "Suites", "Scorers", "Models", "Formats", "Tensors",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/JanusEvalCLI"),
+        .executableTarget(name: "JanusBench", dependencies: ["Tensors", "Formats", "Scorers", "COpenBLAS"],
+                          path: "Benchmarks/JanusBench", swiftSettings: optimized),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Formats", "TestSupport"], path: "Tests/TensorsTests"),
+        .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "Tensors"], path: "Tests/FormatsTests"),
+        .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats", "Tensors"], path: "Tests/ScorersTests"),
+        .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats", "Tensors"],
+                    path: "Tests/SuitesTests"),
+        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI"], path: "Tests/CLITests"),
+    ]
+)

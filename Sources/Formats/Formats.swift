@@ -1,0 +1,2 @@
+// Formats layer.
+import Tensors

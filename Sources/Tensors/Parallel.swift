@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import COpenBLAS
+
+/// The process-wide compute thread count and a chunked parallel-for over it.
+///
+/// Determinism rule for every kernel that uses it: each output element is written by exactly one
+/// chunk, and its reduction order does not depend on how the range was split, so results are the
+/// same at any thread count.
+public enum Parallel {
+    nonisolated(unsafe) private static var configuredThreads = 0
+
+    /// Threads used by our kernels and by OpenBLAS (default: all cores).
+    public static var threadCount: Int {
+        configuredThreads > 0 ? configuredThreads : ProcessInfoCores.count
+    }
+
+    /// Sets the thread count for our kernels and OpenBLAS. Call before starting work, not concurrently with it.
+    public static func setThreadCount(_ n: Int) {
+        configuredThreads = max(1, n)
+        openblas_set_num_threads(Int32(configuredThreads))
+    }
+
+    /// Runs `body` over `0..<count` split into at most `threadCount` contiguous chunks of at least `minChunk`.
+    public static func forEachChunk(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = max(1, min(threadCount, count / max(minChunk, 1)))
+        if chunks == 1 { body(0..<count); return }
+        // Kernels capture raw pointers, which are not Sendable; each chunk writes a disjoint range.
+        withoutActuallyEscaping(body) { body in
+            nonisolated(unsafe) let run = body
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = count * c / chunks, hi = count * (c + 1) / chunks
+                if lo < hi { run(lo..<hi) }
+            }
+        }
+    }
+}
+
+/// Online core count (sysconf), without Foundation.
+enum ProcessInfoCores {
+    static let count: Int = {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 2
+        #endif
+    }()
+}

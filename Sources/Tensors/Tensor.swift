@@ -1,0 +1,85 @@
+/// A tensor: a shape, an element type and contiguous row-major bytes in a `TensorStorage`.
+///
+/// Activations are f32 tensors we allocate. Weights are usually views into a memory-mapped
+/// checkpoint in their stored dtype (bf16 for the Janus checkpoints): no conversion copy at load.
+public struct Tensor: @unchecked Sendable {
+    public let shape: [Int]
+    public let dtype: DType
+    public let storage: TensorStorage
+    /// Offset of element 0 inside `storage`, in bytes.
+    public let byteOffset: Int
+
+    public var count: Int { shape.reduce(1, *) }
+    public var rank: Int { shape.count }
+    public var byteCount: Int { count * dtype.byteSize }
+
+    /// Wraps existing storage. The caller guarantees the bytes are in range.
+    public init(shape: [Int], dtype: DType, storage: TensorStorage, byteOffset: Int = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        precondition(byteOffset >= 0 && byteOffset + shape.reduce(1, *) * dtype.byteSize <= storage.byteCount,
+                     "tensor of shape \(shape) \(dtype) at offset \(byteOffset) exceeds its storage of \(storage.byteCount) bytes")
+        self.shape = shape
+        self.dtype = dtype
+        self.storage = storage
+        self.byteOffset = byteOffset
+    }
+
+    /// A new zero-filled tensor.
+    public init(zeros shape: [Int], dtype: DType = .f32) {
+        let bytes = shape.reduce(1, *) * dtype.byteSize
+        self.init(shape: shape, dtype: dtype, storage: TensorStorage(zeroedByteCount: bytes))
+    }
+
+    /// A new f32 tensor holding `values` (row-major).
+    public init(shape: [Int], floats values: [Float]) {
+        precondition(values.count == shape.reduce(1, *), "\(values.count) values for shape \(shape)")
+        self.init(zeros: shape, dtype: .f32)
+        values.withUnsafeBytes { src in
+            if let s = src.baseAddress { rawPointer.copyMemory(from: s, byteCount: src.count) }
+        }
+    }
+
+    /// Pointer to element 0.
+    public var rawPointer: UnsafeMutableRawPointer { storage.base + byteOffset }
+
+    /// Same bytes, new shape with the same element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+        return Tensor(shape: newShape, dtype: dtype, storage: storage, byteOffset: byteOffset)
+    }
+
+    /// Read access to an f32 tensor's elements.
+    public func withFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        precondition(dtype == .f32, "withFloats on a \(dtype) tensor")
+        return try body(UnsafeBufferPointer(start: rawPointer.assumingMemoryBound(to: Float.self), count: count))
+    }
+
+    /// Write access to an f32 tensor's elements (the storage is shared with copies of this value).
+    public func withMutableFloats<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        precondition(dtype == .f32, "withMutableFloats on a \(dtype) tensor")
+        return try body(UnsafeMutableBufferPointer(start: rawPointer.assumingMemoryBound(to: Float.self), count: count))
+    }
+
+    /// The elements as f32, converting from any floating or integer dtype.
+    public func toFloats() -> [Float] {
+        let n = count
+        let p = UnsafeRawPointer(rawPointer)
+        switch dtype {
+        case .f32: return Array(UnsafeBufferPointer(start: p.assumingMemoryBound(to: Float.self), count: n))
+        case .f64: return (0..<n).map { Float(p.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self)) }
+        case .bf16: return (0..<n).map { HalfPrecision.float(fromBF16: p.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+        case .f16: return (0..<n).map { HalfPrecision.float(fromF16: p.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)) }
+        case .i64: return (0..<n).map { Float(p.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+        case .i32: return (0..<n).map { Float(p.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)) }
+        case .i16: return (0..<n).map { Float(p.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)) }
+        case .i8: return (0..<n).map { Float(p.loadUnaligned(fromByteOffset: $0, as: Int8.self)) }
+        case .u8, .bool: return (0..<n).map { Float(p.load(fromByteOffset: $0, as: UInt8.self)) }
+        }
+    }
+
+    /// An f32 copy of this tensor (a no-op view when it already is f32).
+    public func toF32() -> Tensor {
+        if dtype == .f32 { return self }
+        return Tensor(shape: shape, floats: toFloats())
+    }
+}
