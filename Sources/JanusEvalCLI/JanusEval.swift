@@ -6,11 +6,10 @@ struct JanusEval: ParsableCommand {
         commandName: "janus-eval",
         abstract: "Evaluate DeepSeek's Janus models (Janus-1.3B, JanusFlow-1.3B, Janus-Pro-1B/7B) on CPU.",
         discussion: """
-            Models run inside the harness on its own CPU inference cores and load the official
-            checkpoints unchanged. Suites: geneval, pope, mmbench, fid.
+            Models run inside the harness on its own CPU inference cores and load the official checkpoints unchanged. Suites: geneval, pope, mmbench, fid.
 
             Examples:
-              janus-eval inspect ~/.cache/huggingface/hub/models--deepseek-ai--Janus-Pro-7B/snapshots/main --summary
+              janus-eval inspect path/to/Janus-Pro-7B --summary
               janus-eval run geneval --model pro-7b
               janus-eval fid generated.npz reference.npz
             """,

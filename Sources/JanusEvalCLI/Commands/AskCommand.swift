@@ -5,7 +5,8 @@ struct AskCommand: PlannedCommand {
         commandName: "ask",
         abstract: "Ask a Janus model a question about an image.",
         discussion: """
-            Example:\n              janus-eval ask --model pro-1b --image cat.png \"What is this?\"
+            Example:
+              janus-eval ask --model pro-1b --image cat.png \"What is this?\"
 
             Not built yet: arrives with step 2 (understanding core).
             """)

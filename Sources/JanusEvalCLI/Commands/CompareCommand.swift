@@ -5,7 +5,8 @@ struct CompareCommand: PlannedCommand {
         commandName: "compare",
         abstract: "Compare runs side by side, with paired significance tests.",
         discussion: """
-            Example:\n              janus-eval compare reports/A reports/B
+            Example:
+              janus-eval compare reports/A reports/B
 
             Not built yet: arrives with step 6 (harness and reports).
             """)

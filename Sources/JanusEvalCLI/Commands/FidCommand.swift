@@ -5,7 +5,8 @@ struct FidCommand: PlannedCommand {
         commandName: "fid",
         abstract: "Fréchet Inception Distance between two statistics files or image sets.",
         discussion: """
-            Example:\n              janus-eval fid generated.npz reference.npz --json
+            Example:
+              janus-eval fid generated.npz reference.npz --json
 
             Not built yet: arrives with step 4 (suite logic).
             """)

@@ -5,7 +5,8 @@ struct FidStatsCommand: PlannedCommand {
         commandName: "fid-stats",
         abstract: "Compute pytorch-fid compatible Inception statistics for an image folder.",
         discussion: """
-            Example:\n              janus-eval fid-stats images/ -o ref.npz
+            Example:
+              janus-eval fid-stats images/ -o ref.npz
 
             Not built yet: arrives with step 5 (scorers).
             """)

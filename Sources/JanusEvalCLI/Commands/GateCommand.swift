@@ -5,7 +5,8 @@ struct GateCommand: PlannedCommand {
         commandName: "gate",
         abstract: "Exit 1 when a candidate run regresses significantly against a baseline.",
         discussion: """
-            Example:\n              janus-eval gate --baseline reports/base.json --candidate reports/new.json
+            Example:
+              janus-eval gate --baseline reports/base.json --candidate reports/new.json
 
             Not built yet: arrives with step 6 (harness and reports).
             """)

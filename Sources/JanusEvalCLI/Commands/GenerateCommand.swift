@@ -5,7 +5,8 @@ struct GenerateCommand: PlannedCommand {
         commandName: "generate",
         abstract: "Generate images from a prompt with a Janus model.",
         discussion: """
-            Example:\n              janus-eval generate --model pro-1b --seed 1 --out out/ \"a red bench\"
+            Example:
+              janus-eval generate --model pro-1b --seed 1 --out out/ \"a red bench\"
 
             Not built yet: arrives with step 3 (text-to-image).
             """)

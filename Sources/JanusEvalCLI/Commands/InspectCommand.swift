@@ -5,7 +5,8 @@ struct InspectCommand: PlannedCommand {
         commandName: "inspect",
         abstract: "List the tensors of a checkpoint file or model folder.",
         discussion: """
-            Example:\n              janus-eval inspect model.safetensors --summary
+            Example:
+              janus-eval inspect model.safetensors --summary
 
             Not built yet: arrives with step 1 (foundation).
             """)

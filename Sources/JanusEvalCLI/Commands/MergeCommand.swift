@@ -5,7 +5,8 @@ struct MergeCommand: PlannedCommand {
         commandName: "merge",
         abstract: "Join the journals of sharded runs into one report.",
         discussion: """
-            Example:\n              janus-eval merge reports/run-shard-*/ -o reports/run
+            Example:
+              janus-eval merge reports/run-shard-*/ -o reports/run
 
             Not built yet: arrives with step 6 (harness and reports).
             """)

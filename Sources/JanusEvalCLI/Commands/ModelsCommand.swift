@@ -5,7 +5,8 @@ struct ModelsCommand: PlannedCommand {
         commandName: "models",
         abstract: "List the known models and where their weights were found.",
         discussion: """
-            Example:\n              janus-eval models
+            Example:
+              janus-eval models
 
             Not built yet: arrives with step 2 (understanding core).
             """)

@@ -5,7 +5,10 @@ struct RunCommand: PlannedCommand {
         commandName: "run",
         abstract: "Run a suite: generate or answer, score, and write reports/<run-id>/.",
         discussion: """
-            Examples:\n              janus-eval run geneval --model pro-7b\n              janus-eval run pope --model janus-1.3b --data DIR\n              janus-eval run geneval --images DIR   # score images generated elsewhere
+            Examples:
+              janus-eval run geneval --model pro-7b
+              janus-eval run pope --model janus-1.3b --data DIR
+              janus-eval run geneval --images DIR   # score images generated elsewhere
 
             Not built yet: arrives with step 6 (harness and reports).
             """)

@@ -5,7 +5,8 @@ struct SuitesCommand: PlannedCommand {
         commandName: "suites",
         abstract: "List the bundled suites.",
         discussion: """
-            Example:\n              janus-eval suites
+            Example:
+              janus-eval suites
 
             Not built yet: arrives with step 6 (harness and reports).
             """)

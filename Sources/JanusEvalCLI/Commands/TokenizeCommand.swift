@@ -5,7 +5,8 @@ struct TokenizeCommand: PlannedCommand {
         commandName: "tokenize",
         abstract: "Tokenize a JSON array of strings read from stdin with a tokenizer.json.",
         discussion: """
-            Example:\n              echo '[\"Hello\"]' | janus-eval tokenize --tokenizer tokenizer.json --bos
+            Example:
+              echo '[\"Hello\"]' | janus-eval tokenize --tokenizer tokenizer.json --bos
 
             Not built yet: arrives with step 2 (understanding core).
             """)
