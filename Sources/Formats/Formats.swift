@@ -1,2 +1,0 @@
-// Formats layer.
-import Tensors
