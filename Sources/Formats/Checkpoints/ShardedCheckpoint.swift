@@ -1,0 +1,98 @@
+import Foundation
+import Tensors
+
+/// A checkpoint split over several files with an index (`model.safetensors.index.json` or
+/// `pytorch_model.bin.index.json`): `weight_map` names the shard of every tensor.
+public final class ShardedCheckpoint: CheckpointReader, @unchecked Sendable {
+    public let indexPath: String
+    public private(set) var tensorNames: [String] = []
+    public private(set) var notes: [String] = []
+    public var sourceDescription: String { indexPath }
+    /// Shard file names in first-use order, and each shard's reader.
+    public private(set) var shardFiles: [String] = []
+    private var shards: [String: CheckpointReader] = [:]
+    private var shardOf: [String: String] = [:]
+
+    public init(indexPath: String) throws {
+        self.indexPath = indexPath
+        let directory = (indexPath as NSString).deletingLastPathComponent
+        let document: JSONDocument
+        do { document = try JSONReader.parse(file: indexPath) } catch {
+            throw CheckpointError.malformed(file: indexPath, detail: "index: \(error)")
+        }
+        let map: [(key: String, value: JSONCursor)]
+        do { map = try document.cursor.field("weight_map").entries() } catch {
+            throw CheckpointError.malformed(file: indexPath, detail: "\(error)")
+        }
+        for (name, fileValue) in map {
+            let shard: String
+            do { shard = try fileValue.asString() } catch { throw CheckpointError.malformed(file: indexPath, detail: "\(error)") }
+            guard !shard.contains("/") && !shard.hasPrefix("..") else {
+                throw CheckpointError.malformed(file: indexPath, detail: "weight_map entry '\(name)' points outside the folder: \(shard)")
+            }
+            if shards[shard] == nil {
+                let shardPath = directory.isEmpty ? shard : directory + "/" + shard
+                guard FileManager.default.fileExists(atPath: shardPath) else {
+                    throw CheckpointError.malformed(file: indexPath, detail: "shard '\(shard)' (holding '\(name)') does not exist in \(directory.isEmpty ? "." : directory)")
+                }
+                shards[shard] = try CheckpointFiles.openFile(shardPath)
+                shardFiles.append(shard)
+            }
+            guard shards[shard]!.info(named: name) != nil else {
+                throw CheckpointError.malformed(file: indexPath, detail: "weight_map puts '\(name)' in \(shard), but that shard has no such tensor")
+            }
+            shardOf[name] = shard
+            tensorNames.append(name)
+        }
+        let mapped = Set(tensorNames)
+        for shard in shardFiles {
+            let extra = shards[shard]!.tensorNames.filter { !mapped.contains($0) }
+            if !extra.isEmpty { notes.append("\(shard) holds \(extra.count) tensor(s) the index does not list, e.g. \(extra[0])") }
+            notes += shards[shard]!.notes.map { "\(shard): \($0)" }
+        }
+    }
+
+    public func shard(of name: String) -> String? { shardOf[name] }
+
+    public func info(named name: String) -> TensorInfo? {
+        shardOf[name].flatMap { shards[$0]?.info(named: name) }
+    }
+
+    public func tensor(named name: String) throws -> Tensor {
+        guard let shard = shardOf[name] else { throw CheckpointError.missingTensor(file: indexPath, name: name) }
+        return try shards[shard]!.tensor(named: name)
+    }
+}
+
+/// Opens checkpoint files and model folders by what they contain.
+public enum CheckpointFiles {
+    /// One file: `.safetensors`, or a PyTorch `.bin` / `.pth` / `.pt` / `.ckpt` (zip or legacy layout).
+    public static func openFile(_ path: String) throws -> CheckpointReader {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".safetensors") { return try SafetensorsFile(path: path) }
+        if [".bin", ".pth", ".pt", ".ckpt"].contains(where: lower.hasSuffix) { return try PyTorchCheckpoint(path: path) }
+        if lower.hasSuffix(".index.json") { return try ShardedCheckpoint(indexPath: path) }
+        throw CheckpointError.unsupported(file: path, detail: "unknown checkpoint extension; expected .safetensors, .bin, .pth, .pt, .ckpt or an .index.json")
+    }
+
+    /// The weights of a model folder, in the order the Hub layouts prefer.
+    public static func openFolder(_ directory: String) throws -> CheckpointReader {
+        let fm = FileManager.default
+        for name in ["model.safetensors.index.json", "model.safetensors", "pytorch_model.bin.index.json", "pytorch_model.bin"]
+        where fm.fileExists(atPath: directory + "/" + name) {
+            return try openFile(directory + "/" + name)
+        }
+        let files = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        if let single = files.first(where: { $0.hasSuffix(".safetensors") }) { return try openFile(directory + "/" + single) }
+        throw CheckpointError.cannotOpen(file: directory, reason: "no weights found: expected model.safetensors(.index.json) or pytorch_model.bin(.index.json); the folder has \(files.isEmpty ? "no files" : files.prefix(8).joined(separator: ", "))")
+    }
+
+    /// A file or a folder.
+    public static func open(_ path: String) throws -> CheckpointReader {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError.cannotOpen(file: path, reason: "no such file or folder")
+        }
+        return isDirectory.boolValue ? try openFolder(path) : try openFile(path)
+    }
+}
