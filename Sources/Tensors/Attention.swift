@@ -1,0 +1,39 @@
+/// Scaled dot-product attention, softmax(q·kᵀ·scale + mask)·v, per batch row and head.
+///
+/// Masks: `causal` lets query i (of Sq) see keys j ≤ (Sk − Sq) + i, i.e. everything in the KV cache before it
+/// plus itself; `keyMask[b][j] == false` hides key j from every query of row b (padding). A query that can see
+/// no key at all returns zeros (PyTorch's SDPA would return NaN there; zeros keep a padded batch finite).
+public enum Attention {
+    public static func scaledDotProduct(query q: Tensor, key k: Tensor, value v: Tensor, causal: Bool,
+                                        keyMask: [[Bool]]? = nil, scale: Float? = nil) -> Tensor {
+        precondition(q.rank == 4 && k.rank == 4 && v.rank == 4, "attention takes [B, H, S, D] tensors")
+        let (b, h, sq, d) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
+        let sk = k.shape[2], dv = v.shape[3]
+        precondition(k.shape[0] == b && k.shape[1] == h && k.shape[3] == d && v.shape[2] == sk, "attention: q \(q.shape), k \(k.shape), v \(v.shape)")
+        if let keyMask { precondition(keyMask.count == b && keyMask.allSatisfy { $0.count == sk }, "attention: key mask must be [B][Sk]") }
+        let factor = scale ?? 1 / Float(d).squareRoot()
+        let past = sk - sq
+        let out = Tensor(zeros: [b, h, sq, dv])
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: sq * sk)
+        defer { scores.deallocate() }
+        q.withFloats { pq in k.withFloats { pk in v.withFloats { pv in out.withMutableFloats { po in
+            for bi in 0..<b {
+                for hi in 0..<h {
+                    let head = bi * h + hi
+                    Matmul.gemm(transposeA: false, transposeB: true, m: sq, n: sk, k: d, alpha: factor,
+                                a: pq.baseAddress! + head * sq * d, lda: d, b: pk.baseAddress! + head * sk * d, ldb: d,
+                                c: scores, ldc: sk)
+                    for i in 0..<sq {
+                        let row = scores + i * sk
+                        if causal { for j in max(0, past + i + 1)..<max(sk, past + i + 1) where j < sk { row[j] = -.infinity } }
+                        if let mask = keyMask?[bi] { for j in 0..<sk where !mask[j] { row[j] = -.infinity } }
+                    }
+                    Activations.softmaxRows(scores, scores, rows: sq, width: sk)
+                    Matmul.gemm(transposeA: false, transposeB: false, m: sq, n: dv, k: sk, a: scores, lda: sk,
+                                b: pv.baseAddress! + head * sk * dv, ldb: dv, c: po.baseAddress! + head * sq * dv, ldc: dv)
+                }
+            }
+        } } } }
+        return out
+    }
+}

@@ -1,0 +1,95 @@
+/// 2-D convolution as PyTorch's `F.conv2d` (NCHW input, weight [out, in/groups, kh, kw]).
+/// General case: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
+public enum Conv2D {
+    public struct Options: Sendable {
+        public var stride: (Int, Int) = (1, 1)
+        /// (top, bottom, left, right): asymmetric padding covers the VQ encoder's (0, 1, 0, 1).
+        public var padding: (top: Int, bottom: Int, left: Int, right: Int) = (0, 0, 0, 0)
+        public var dilation: (Int, Int) = (1, 1)
+        public var groups: Int = 1
+
+        public init(stride: Int = 1, padding: Int = 0, dilation: Int = 1, groups: Int = 1) {
+            self.stride = (stride, stride)
+            self.padding = (padding, padding, padding, padding)
+            self.dilation = (dilation, dilation)
+            self.groups = groups
+        }
+    }
+
+    public static func apply(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, options: Options = Options()) -> Tensor {
+        precondition(input.rank == 4 && weight.rank == 4 && input.dtype == .f32, "conv2d: NCHW f32 input and 4-D weight")
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (outChannels, groupChannels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        let groups = options.groups
+        precondition(channels == groupChannels * groups && outChannels % groups == 0, "conv2d: channels \(channels) vs weight \(weight.shape) with \(groups) groups")
+        let (sh, sw) = options.stride, (dh, dw) = options.dilation, pad = options.padding
+        let outH = (height + pad.top + pad.bottom - dh * (kh - 1) - 1) / sh + 1
+        let outW = (width + pad.left + pad.right - dw * (kw - 1) - 1) / sw + 1
+        precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
+        let w = weight.toF32(), b = bias?.toF32()
+        let out = Tensor(zeros: [batch, outChannels, outH, outW])
+        let outGroup = outChannels / groups
+        let plane = outH * outW
+        input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
+            let x = px.baseAddress!, wt = pw.baseAddress!, y = py.baseAddress!
+            if groupChannels == 1 && outGroup == 1 {
+                // Depthwise: each output channel reads one input channel.
+                Parallel.forEachChunk(batch * outChannels, minChunk: 4) { range in
+                    for nc in range {
+                        let c = nc % outChannels
+                        let src = x + nc * height * width, dst = y + nc * plane, k = wt + c * kh * kw
+                        for oy in 0..<outH { for ox in 0..<outW {
+                            var s: Float = 0
+                            for i in 0..<kh {
+                                let iy = oy * sh - pad.top + i * dh
+                                if iy < 0 || iy >= height { continue }
+                                for j in 0..<kw {
+                                    let ix = ox * sw - pad.left + j * dw
+                                    if ix >= 0 && ix < width { s += src[iy * width + ix] * k[i * kw + j] }
+                                }
+                            }
+                            dst[oy * outW + ox] = s
+                        } }
+                    }
+                }
+            } else {
+                let rows = groupChannels * kh * kw
+                let pointwise = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pad == (0, 0, 0, 0)
+                let column = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: rows * plane)
+                defer { column?.deallocate() }
+                for n in 0..<batch {
+                    for g in 0..<groups {
+                        let src = x + (n * channels + g * groupChannels) * height * width
+                        if let column {
+                            Parallel.forEachChunk(rows, minChunk: 8) { range in
+                                for r in range {
+                                    let c = r / (kh * kw), i = (r / kw) % kh, j = r % kw
+                                    let dst = column + r * plane, channel = src + c * height * width
+                                    for oy in 0..<outH {
+                                        let iy = oy * sh - pad.top + i * dh
+                                        for ox in 0..<outW {
+                                            let ix = ox * sw - pad.left + j * dw
+                                            dst[oy * outW + ox] = (iy >= 0 && iy < height && ix >= 0 && ix < width) ? channel[iy * width + ix] : 0
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        Matmul.gemm(transposeA: false, transposeB: false, m: outGroup, n: plane, k: rows,
+                                    a: wt + g * outGroup * rows, lda: rows, b: UnsafePointer(column ?? UnsafeMutablePointer(mutating: src)), ldb: plane,
+                                    c: y + (n * outChannels + g * outGroup) * plane, ldc: plane)
+                    }
+                }
+            }
+            if let b {
+                b.withFloats { pb in
+                    for n in 0..<batch { for c in 0..<outChannels {
+                        let dst = y + (n * outChannels + c) * plane, v = pb[c]
+                        for i in 0..<plane { dst[i] += v }
+                    } }
+                }
+            }
+        } } }
+        return out
+    }
+}

@@ -1,0 +1,86 @@
+import CKernels
+import COpenBLAS
+
+/// y = x·Wᵀ (+ bias) with W in PyTorch layout [out, in] and in its stored dtype (f32, bf16 or f16),
+/// typically a view of a memory-mapped checkpoint.
+///
+/// - Up to `gemvRowLimit` activation rows (decode, small guidance batches): our SIMD kernel streams each
+///   weight row once for all rows, converting in registers; output rows are split across threads, and each
+///   output's reduction order is fixed, so results do not depend on the thread count.
+/// - More rows (prefill): weight tiles are converted to f32 into a scratch buffer and multiplied with sgemm;
+///   there is never a full f32 copy of the weight.
+public enum Linear {
+    public static let gemvRowLimit = 8
+    /// Weight rows converted per sgemm call on the prefill path.
+    public static let tileRows = 256
+
+    static func weightType(_ dtype: DType) -> Int32 {
+        switch dtype {
+        case .f32: return Int32(JK_F32)
+        case .bf16: return Int32(JK_BF16)
+        case .f16: return Int32(JK_F16)
+        default: preconditionFailure("Linear: weights must be f32, bf16 or f16, not \(dtype)")
+        }
+    }
+
+    /// `x` is [..., K] f32; `weight` is [N, K]; `bias` is [N] (any float dtype). Returns [..., N] f32.
+    public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        precondition(x.dtype == .f32 && weight.rank == 2, "Linear: x must be f32 and weight rank 2")
+        let k = weight.shape[1], n = weight.shape[0]
+        precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
+        let m = x.count / max(k, 1)
+        let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
+        let biasF32 = bias.map { $0.toF32() }
+        if let biasF32 { precondition(biasF32.count == n, "Linear: bias has \(biasF32.count) values for \(n) outputs") }
+        guard m > 0, n > 0 else { return out }
+        x.withFloats { px in out.withMutableFloats { py in
+            let biasPointer = biasF32.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
+            if m <= gemvRowLimit {
+                gemv(weight: weight, k: k, n: n, x: px.baseAddress!, m: m, y: py.baseAddress!, bias: biasPointer)
+            } else {
+                tiled(weight: weight, k: k, n: n, x: px.baseAddress!, m: m, y: py.baseAddress!, bias: biasPointer)
+            }
+        } }
+        return out
+    }
+
+    static func gemv(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
+                     bias: UnsafePointer<Float>?) {
+        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        let w = UnsafeRawPointer(weight.rawPointer)
+        // Chunks of at least 64 output rows: below that thread start-up costs more than it saves.
+        Parallel.forEachChunk(n, minChunk: 64) { range in
+            jk_gemv(level, type, w, Int32(k), x, Int32(k), Int32(m), y, Int32(n), Int32(range.lowerBound),
+                    Int32(range.upperBound), bias)
+        }
+    }
+
+    static func tiled(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
+                      bias: UnsafePointer<Float>?) {
+        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        let w = UnsafeRawPointer(weight.rawPointer)
+        if weight.dtype == .f32 {
+            Matmul.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: x, lda: k,
+                        b: w.assumingMemoryBound(to: Float.self), ldb: k, c: y, ldc: n)
+        } else {
+            let rows = min(tileRows, n)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * k)
+            defer { scratch.deallocate() }
+            var n0 = 0
+            while n0 < n {
+                let n1 = min(n, n0 + rows)
+                // Convert the tile in parallel (disjoint rows), then one sgemm on it.
+                Parallel.forEachChunk(n1 - n0, minChunk: 16) { r in
+                    jk_convert_rows(level, type, w, Int32(k), Int32(n0 + r.lowerBound), Int32(n0 + r.upperBound),
+                                    scratch + r.lowerBound * k)
+                }
+                Matmul.gemm(transposeA: false, transposeB: true, m: m, n: n1 - n0, k: k, a: x, lda: k,
+                            b: scratch, ldb: k, c: y + n0, ldc: n)
+                n0 = n1
+            }
+        }
+        if let bias {
+            for i in 0..<m { for j in 0..<n { y[i * n + j] += bias[j] } }
+        }
+    }
+}

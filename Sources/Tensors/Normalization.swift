@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Layer, RMS and group normalisation. Statistics accumulate in Double (at least as accurate as the
+/// references' f32 accumulation); each row/group is independent, so results do not depend on threads.
+public enum Normalization {
+    /// LayerNorm over the last dimension: (x − mean)/√(var + eps)·weight + bias (biased variance).
+    public static func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        let d = x.shape.last!, rows = x.count / max(d, 1)
+        let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
+        let out = Tensor(zeros: x.shape)
+        x.withFloats { px in out.withMutableFloats { py in
+            Parallel.forEachChunk(rows, minChunk: 16) { range in
+                for r in range {
+                    let row = px.baseAddress! + r * d, dst = py.baseAddress! + r * d
+                    var sum = 0.0
+                    for i in 0..<d { sum += Double(row[i]) }
+                    let mean = sum / Double(d)
+                    var sq = 0.0
+                    for i in 0..<d { let c = Double(row[i]) - mean; sq += c * c }
+                    let inv = Float(1 / (sq / Double(d) + Double(eps)).squareRoot())
+                    let m = Float(mean)
+                    for i in 0..<d {
+                        var v = (row[i] - m) * inv
+                        if let w { v *= w[i] }
+                        if let b { v += b[i] }
+                        dst[i] = v
+                    }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// RMSNorm as transformers' LlamaRMSNorm: variance = mean(x²) in f32, x·rsqrt(variance + eps), then ·weight.
+    public static func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float) -> Tensor {
+        let d = x.shape.last!, rows = x.count / max(d, 1)
+        let w = weight.toF32().toFloats()
+        let out = Tensor(zeros: x.shape)
+        x.withFloats { px in out.withMutableFloats { py in
+            Parallel.forEachChunk(rows, minChunk: 16) { range in
+                for r in range {
+                    let row = px.baseAddress! + r * d, dst = py.baseAddress! + r * d
+                    var sq = 0.0
+                    for i in 0..<d { sq += Double(row[i]) * Double(row[i]) }
+                    let inv = 1 / (Float(sq / Double(d)) + eps).squareRoot()
+                    for i in 0..<d { dst[i] = w[i] * (row[i] * inv) }
+                }
+            }
+        } }
+        return out
+    }
+
+    /// GroupNorm on NCHW: channels split into `groups`, statistics over (channels of the group × H × W).
+    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        precondition(x.rank >= 2 && x.shape[1] % groups == 0, "groupNorm: \(x.shape[1]) channels in \(groups) groups")
+        let n = x.shape[0], c = x.shape[1], spatial = x.count / max(n * c, 1)
+        let perGroup = c / groups * spatial
+        let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
+        let out = Tensor(zeros: x.shape)
+        x.withFloats { px in out.withMutableFloats { py in
+            Parallel.forEachChunk(n * groups, minChunk: 1) { range in
+                for ng in range {
+                    let base = ng * perGroup
+                    var sum = 0.0
+                    for i in 0..<perGroup { sum += Double(px[base + i]) }
+                    let mean = sum / Double(perGroup)
+                    var sq = 0.0
+                    for i in 0..<perGroup { let d = Double(px[base + i]) - mean; sq += d * d }
+                    let inv = Float(1 / (sq / Double(perGroup) + Double(eps)).squareRoot()), m = Float(mean)
+                    let firstChannel = (ng % groups) * (c / groups)
+                    for i in 0..<perGroup {
+                        let channel = firstChannel + i / spatial
+                        var v = (px[base + i] - m) * inv
+                        if let w { v *= w[channel] }
+                        if let b { v += b[channel] }
+                        py[base + i] = v
+                    }
+                }
+            }
+        } }
+        return out
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Tensors
+import Testing
+import TestSupport
+
+/// Each kernel against a naive Double reference on random inputs (NMSE ≤ 1e-7), a few hand-checked values,
+/// and bitwise thread-count independence.
+@Suite(.serialized) struct KernelNaiveTests {
+    private func report(_ name: String, _ got: [Float], _ want: [Float]) {
+        let e = NumericComparison.nmse(got, want)
+        print("\(name): NMSE \(e) vs naive")
+        #expect(e <= 1e-7, "\(name): \(NumericComparison.describeDivergence(got, want))")
+    }
+
+    @Test func conv2dRandomCases() {
+        var rng = TestRandom(seed: 10)
+        let cases: [(x: [Int], w: [Int], stride: Int, pad: (Int, Int, Int, Int), dilation: Int, groups: Int)] = [
+            ([2, 6, 11, 9], [8, 6, 3, 3], 1, (1, 1, 1, 1), 1, 1),
+            ([1, 4, 10, 10], [4, 1, 7, 7], 1, (3, 3, 3, 3), 1, 4),      // depthwise
+            ([1, 6, 12, 12], [9, 2, 3, 3], 2, (0, 1, 0, 1), 1, 3),      // groups + asymmetric pad
+            ([1, 3, 13, 13], [5, 3, 3, 3], 1, (2, 2, 2, 2), 2, 1),      // dilation
+            ([2, 8, 5, 7], [16, 8, 1, 1], 1, (0, 0, 0, 0), 1, 1),       // pointwise
+        ]
+        for (i, c) in cases.enumerated() {
+            let x = rng.floats(c.x.reduce(1, *)), w = rng.floats(c.w.reduce(1, *)), b = rng.floats(c.w[0])
+            var options = Conv2D.Options(stride: c.stride, dilation: c.dilation, groups: c.groups)
+            options.padding = c.pad
+            let got = Conv2D.apply(Tensor(shape: c.x, floats: x), weight: Tensor(shape: c.w, floats: w),
+                                   bias: Tensor(shape: [c.w[0]], floats: b), options: options)
+            let (want, shape) = Naive.conv2d(x: x, xShape: c.x, w: w, wShape: c.w, bias: b, stride: c.stride, pad: c.pad,
+                                             dilation: c.dilation, groups: c.groups)
+            #expect(got.shape == shape)
+            report("conv2d case \(i)", got.toFloats(), want)
+        }
+    }
+
+    @Test func conv2dHandChecked() {
+        // 3×3 input 1..9, 2×2 kernel of ones, no padding → sums of each 2×2 window.
+        let y = Conv2D.apply(Tensor(shape: [1, 1, 3, 3], floats: (1...9).map(Float.init)),
+                             weight: Tensor(shape: [1, 1, 2, 2], floats: [1, 1, 1, 1]))
+        #expect(y.toFloats() == [12, 16, 24, 28])
+    }
+
+    @Test func normsAgainstNaive() {
+        var rng = TestRandom(seed: 11)
+        let (rows, d) = (7, 96)
+        let x = rng.floats(rows * d).map { $0 * 3 + 0.5 }, w = rng.floats(d), b = rng.floats(d)
+        var ln = [Float](), rms = [Float]()
+        for r in 0..<rows {
+            let row = x[r * d..<(r + 1) * d].map(Double.init)
+            let mean = row.reduce(0, +) / Double(d)
+            let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d)
+            ln += (0..<d).map { Float((row[$0] - mean) / (variance + 1e-6).squareRoot() * Double(w[$0]) + Double(b[$0])) }
+            let ms = row.map { $0 * $0 }.reduce(0, +) / Double(d)
+            rms += (0..<d).map { Float(row[$0] / (ms + 1e-6).squareRoot() * Double(w[$0])) }
+        }
+        let tx = Tensor(shape: [rows, d], floats: x)
+        report("layer norm", Normalization.layerNorm(tx, weight: Tensor(shape: [d], floats: w), bias: Tensor(shape: [d], floats: b), eps: 1e-6).toFloats(), ln)
+        report("RMS norm", Normalization.rmsNorm(tx, weight: Tensor(shape: [d], floats: w), eps: 1e-6).toFloats(), rms)
+
+        let (n, c, hw, groups) = (2, 64, 9, 32)
+        let gx = rng.floats(n * c * hw), gw = rng.floats(c), gb = rng.floats(c)
+        var gn = [Float](repeating: 0, count: gx.count)
+        let per = c / groups * hw
+        for ng in 0..<(n * groups) {
+            let seg = gx[ng * per..<(ng + 1) * per].map(Double.init)
+            let mean = seg.reduce(0, +) / Double(per)
+            let variance = seg.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(per)
+            for i in 0..<per {
+                let channel = (ng % groups) * (c / groups) + i / hw
+                gn[ng * per + i] = Float((seg[i] - mean) / (variance + 1e-6).squareRoot() * Double(gw[channel]) + Double(gb[channel]))
+            }
+        }
+        report("group norm", Normalization.groupNorm(Tensor(shape: [n, c, 3, 3], floats: gx), groups: groups,
+                                                     weight: Tensor(shape: [c], floats: gw), bias: Tensor(shape: [c], floats: gb), eps: 1e-6).toFloats(), gn)
+    }
+
+    @Test func activationsHandCheckedAndNaive() {
+        let g = Activations.gelu(Tensor(shape: [3], floats: [1, 0, -1])).toFloats()
+        #expect(abs(g[0] - 0.8413447) < 1e-6 && g[1] == 0 && abs(g[2] + 0.1586553) < 1e-6)
+        let s = Activations.softmax(Tensor(shape: [3], floats: [1, 2, 3])).toFloats()
+        #expect(zip(s, [0.09003057, 0.24472847, 0.66524096]).allSatisfy { abs($0 - Float($1)) < 1e-7 })
+        let big = Activations.softmax(Tensor(shape: [2], floats: [1000, 1000])).toFloats()
+        #expect(big == [0.5, 0.5])
+        var rng = TestRandom(seed: 12)
+        let x = rng.floats(1000).map { $0 * 6 }
+        report("GELU", Activations.gelu(Tensor(shape: [1000], floats: x)).toFloats(),
+               x.map { Float(0.5 * Double($0) * (1 + erf(Double($0) / 2.0.squareRoot()))) })
+        report("SiLU", Activations.silu(Tensor(shape: [1000], floats: x)).toFloats(), x.map { Float(Double($0) / (1 + exp(-Double($0)))) })
+        let rows = (0..<10).map { r in (0..<100).map { Double(x[r * 100 + $0]) } }
+        report("softmax", Activations.softmax(Tensor(shape: [10, 100], floats: Array(x))).toFloats(), rows.flatMap { Naive.softmax($0).map(Float.init) })
+    }
+
+    @Test func attentionAgainstNaiveIncludingFullyMaskedRows() {
+        var rng = TestRandom(seed: 13)
+        for (b, h, sq, sk, d, causal) in [(2, 3, 7, 7, 16, true), (1, 4, 1, 9, 32, true), (2, 2, 5, 8, 8, false)] {
+            let q = rng.floats(b * h * sq * d), k = rng.floats(b * h * sk * d), v = rng.floats(b * h * sk * d)
+            var mask = [[Bool]](repeating: [Bool](repeating: true, count: sk), count: b)
+            if b > 1 { mask[1][0] = false; mask[1][1] = false }
+            let got = Attention.scaledDotProduct(query: Tensor(shape: [b, h, sq, d], floats: q), key: Tensor(shape: [b, h, sk, d], floats: k),
+                                                 value: Tensor(shape: [b, h, sk, d], floats: v), causal: causal, keyMask: mask)
+            report("attention b\(b) h\(h) sq\(sq) sk\(sk) causal \(causal)", got.toFloats(),
+                   Naive.attention(q: q, k: k, v: v, b: b, h: h, sq: sq, sk: sk, d: d, causal: causal, keyMask: mask))
+        }
+        // Row 0 of a left-padded causal batch sees only padding: defined as zeros, never NaN.
+        let mask = [[false, true, true]]
+        let y = Attention.scaledDotProduct(query: Tensor(shape: [1, 1, 3, 2], floats: [1, 0, 0, 1, 1, 1]),
+                                           key: Tensor(shape: [1, 1, 3, 2], floats: [1, 0, 0, 1, 1, 1]),
+                                           value: Tensor(shape: [1, 1, 3, 2], floats: [5, 5, 1, 2, 3, 4]), causal: true, keyMask: mask).toFloats()
+        #expect(Array(y[0..<2]) == [0, 0])
+        #expect(Array(y[2..<4]) == [1, 2])
+        #expect(!y.contains { $0.isNaN })
+    }
+
+    @Test func ropeHandChecked() {
+        // Position 0 is the identity; at position 1 with d = 2 the pair rotates by 1 radian.
+        let x = Tensor(shape: [1, 1, 2, 2], floats: [1, 2, 1, 0])
+        RotaryEmbedding(headDim: 2).apply(x, positions: [0, 1])
+        let v = x.toFloats()
+        #expect(v[0] == 1 && v[1] == 2)
+        #expect(abs(v[2] - Float(cos(1.0))) < 1e-7 && abs(v[3] - Float(sin(1.0))) < 1e-7)
+    }
+
+    @Test func pixelShuffleIndexMap() {
+        // 4 channels of 1×1 → 1 channel 2×2 in order (0,0), (0,1), (1,0), (1,1).
+        #expect(Resampling.pixelShuffle(Tensor(shape: [1, 4, 1, 1], floats: [10, 11, 12, 13]), factor: 2).toFloats() == [10, 11, 12, 13])
+        let y = Resampling.pixelShuffle(Tensor(shape: [1, 4, 1, 2], floats: [0, 1, 2, 3, 4, 5, 6, 7]), factor: 2)
+        #expect(y.shape == [1, 1, 2, 4] && y.toFloats() == [0, 2, 1, 3, 4, 6, 5, 7])
+    }
+
+    @Test func bilinearIdentityAndPillowSmallCases() {
+        let x = Tensor(shape: [1, 1, 2, 3], floats: [1, 2, 3, 4, 5, 6])
+        #expect(BilinearResize.resize(x, height: 2, width: 3).toFloats() == [1, 2, 3, 4, 5, 6])
+        // Doubling a 1×2 row: torch gives [1, 1.25, 1.75, 2].
+        #expect(BilinearResize.resize(Tensor(shape: [1, 1, 1, 2], floats: [1, 2]), height: 1, width: 4).toFloats() == [1, 1.25, 1.75, 2])
+        // Same-size Pillow resize is the identity.
+        let img: [UInt8] = (0..<27).map { UInt8($0 * 9) }
+        #expect(PillowBicubicResize.resize(uint8: img, width: 3, height: 3, channels: 3, toWidth: 3, toHeight: 3) == img)
+    }
+
+    @Test func kernelsDoNotDependOnThreadCount() {
+        var rng = TestRandom(seed: 14)
+        let x = Tensor(shape: [2, 64, 9, 9], floats: rng.floats(2 * 64 * 81))
+        let w = Tensor(shape: [32, 64, 3, 3], floats: rng.floats(32 * 64 * 9))
+        let q = Tensor(shape: [1, 4, 6, 16], floats: rng.floats(384))
+        let rmsWeight = Tensor(shape: [81], floats: rng.floats(81))
+        func runAll() -> [[Float]] {
+            [Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)).toFloats(),
+             Normalization.groupNorm(x, groups: 32, weight: nil, bias: nil, eps: 1e-6).toFloats(),
+             Normalization.rmsNorm(x.reshaped([128, 81]), weight: rmsWeight, eps: 1e-6).toFloats(),
+             Activations.gelu(x).toFloats(),
+             Attention.scaledDotProduct(query: q, key: q, value: q, causal: true).toFloats(),
+             BilinearResize.resize(x, height: 13, width: 5).toFloats()]
+        }
+        let before = Parallel.threadCount
+        defer { Parallel.setThreadCount(before) }
+        Parallel.setThreadCount(1)
+        let one = runAll()
+        Parallel.setThreadCount(2)
+        let two = runAll()
+        #expect(one == two)
+    }
+}

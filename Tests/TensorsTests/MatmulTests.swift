@@ -1,0 +1,99 @@
+import Tensors
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct MatmulTests {
+    @Test func handCheckedTwoByThree() {
+        let a = Tensor(shape: [2, 3], floats: [1, 2, 3, 4, 5, 6])
+        let b = Tensor(shape: [3, 2], floats: [7, 8, 9, 10, 11, 12])
+        #expect(Matmul.matmul(a, b).toFloats() == [58, 64, 139, 154])
+        #expect(Matmul.matmul(a, a, transposeB: true).toFloats() == [14, 32, 32, 77])
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func everyTransposeAgainstNaive(transposes: (Bool, Bool)) {
+        var rng = TestRandom(seed: 1)
+        let (m, n, k) = (37, 29, 53)
+        let a = rng.floats(m * k), b = rng.floats(k * n)
+        let ta = Tensor(shape: transposes.0 ? [k, m] : [m, k], floats: a)
+        let tb = Tensor(shape: transposes.1 ? [n, k] : [k, n], floats: b)
+        let got = Matmul.matmul(ta, tb, transposeA: transposes.0, transposeB: transposes.1).toFloats()
+        let want = Naive.matmul(a, b, m: m, n: n, k: k, transposeA: transposes.0, transposeB: transposes.1)
+        let e = NumericComparison.nmse(got, want)
+        print("sgemm transposeA=\(transposes.0) transposeB=\(transposes.1): NMSE \(e)")
+        #expect(e <= 1e-7)
+    }
+
+    @Test func batchedWithBroadcast() {
+        var rng = TestRandom(seed: 2)
+        let (batch, m, n, k) = (3, 5, 4, 7)
+        let a = rng.floats(batch * m * k), b = rng.floats(k * n)
+        let got = Matmul.batched(Tensor(shape: [batch, m, k], floats: a), Tensor(shape: [k, n], floats: b)).toFloats()
+        var want: [Float] = []
+        for i in 0..<batch {
+            want += Naive.matmul(Array(a[i * m * k..<(i + 1) * m * k]), b, m: m, n: n, k: k, transposeA: false, transposeB: false)
+        }
+        #expect(NumericComparison.nmse(got, want) <= 1e-7)
+        let bt = rng.floats(batch * n * k)
+        let got2 = Matmul.batched(Tensor(shape: [batch, m, k], floats: a), Tensor(shape: [batch, n, k], floats: bt), transposeB: true).toFloats()
+        var want2: [Float] = []
+        for i in 0..<batch {
+            want2 += Naive.matmul(Array(a[i * m * k..<(i + 1) * m * k]), Array(bt[i * n * k..<(i + 1) * n * k]), m: m, n: n, k: k,
+                                  transposeA: false, transposeB: true)
+        }
+        #expect(NumericComparison.nmse(got2, want2) <= 1e-7)
+    }
+
+    @Test func emptyInnerDimensionGivesZeros() {
+        let out = Matmul.matmul(Tensor(zeros: [2, 0]), Tensor(zeros: [0, 3]))
+        #expect(out.toFloats() == [0, 0, 0, 0, 0, 0])
+    }
+}
+
+/// Linear with weights in their stored dtype: every dispatch level, decode and prefill paths, bias,
+/// odd sizes, and thread-count independence.
+@Suite(.serialized) struct HalfWeightLinearTests {
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 67, 131), (2, 64, 256), (8, 33, 45), (3, 1, 17), (20, 300, 72), (1, 5, 1)]
+
+    @Test(arguments: [DType.f32, .bf16, .f16])
+    func matchesNaiveOnEveryLevel(dtype: DType) {
+        var rng = TestRandom(seed: 3)
+        defer { KernelDispatch.forcedLevel = nil }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.forcedLevel = level
+            for (m, n, k) in Self.shapes {
+                let x = rng.floats(m * k), wValues = rng.floats(n * k), bias = rng.floats(n)
+                let w = Tensor.make(wValues, shape: [n, k], dtype: dtype)
+                let stored = w.toFloats()        // the values the kernel must use (rounded to the dtype)
+                let got = Linear.apply(Tensor(shape: [m, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias)).toFloats()
+                var want = Naive.matmul(x, stored, m: m, n: n, k: k, transposeA: false, transposeB: true)
+                for i in 0..<m { for j in 0..<n { want[i * n + j] += bias[j] } }
+                let e = NumericComparison.nmse(got, want)
+                #expect(e <= 1e-7, "\(dtype) level \(level) m=\(m) n=\(n) k=\(k): NMSE \(e)")
+            }
+            print("Linear \(dtype) level \(level) (\(KernelDispatch.levelName)): all shapes within NMSE 1e-7")
+        }
+    }
+
+    @Test func bf16WeightsStayBF16AndHandCheck() {
+        // W = [[1, 2], [0.5, -1]] in bf16, x = [3, 4] → [11, -2.5]
+        let w = Tensor.make([1, 2, 0.5, -1], shape: [2, 2], dtype: .bf16)
+        #expect(Linear.apply(Tensor(shape: [1, 2], floats: [3, 4]), weight: w).toFloats() == [11, -2.5])
+        #expect(w.dtype == .bf16)
+    }
+
+    @Test(arguments: [1, 4, 16])
+    func resultsDoNotDependOnThreadCount(rows: Int) {
+        var rng = TestRandom(seed: 4)
+        let (n, k) = (515, 384)
+        let x = Tensor(shape: [rows, k], floats: rng.floats(rows * k))
+        let w = Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16)
+        let before = Parallel.threadCount
+        defer { Parallel.setThreadCount(before) }
+        Parallel.setThreadCount(1)
+        let one = Linear.apply(x, weight: w).toFloats()
+        Parallel.setThreadCount(2)
+        let two = Linear.apply(x, weight: w).toFloats()
+        #expect(one == two)
+    }
+}
