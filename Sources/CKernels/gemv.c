@@ -86,9 +86,9 @@ static inline float hsum256(__m256 v) {
     return _mm_cvtss_f32(lo);
 }
 
-__attribute__((target("avx2,fma,f16c")))
-static void gemv_avx2(int wtype, const void *W, int K, const float *x, int ldx, int M,
-                      float *y, int ldy, int n0, int n1, const float *bias) {
+__attribute__((target("avx2,fma,f16c"), always_inline))
+static inline void gemv_avx2_body(int wtype, const void *W, int K, const float *x, int ldx, const int M,
+                                  float *y, int ldy, int n0, int n1, const float *bias) {
     for (int n = n0; n < n1; n++) {
         __m256 acc0[JK_MAX_ROWS], acc1[JK_MAX_ROWS];
         for (int m = 0; m < M; m++) { acc0[m] = _mm256_setzero_ps(); acc1[m] = _mm256_setzero_ps(); }
@@ -122,9 +122,9 @@ static inline __m512 load16_avx512(int wtype, const void *W, size_t i) {
     return _mm512_loadu_ps((const float *)W + i);
 }
 
-__attribute__((target("avx512f,avx512bw,fma,f16c")))
-static void gemv_avx512(int wtype, const void *W, int K, const float *x, int ldx, int M,
-                        float *y, int ldy, int n0, int n1, const float *bias) {
+__attribute__((target("avx512f,avx512bw,fma,f16c"), always_inline))
+static inline void gemv_avx512_body(int wtype, const void *W, int K, const float *x, int ldx, const int M,
+                                    float *y, int ldy, int n0, int n1, const float *bias) {
     for (int n = n0; n < n1; n++) {
         __m512 acc0[JK_MAX_ROWS], acc1[JK_MAX_ROWS];
         for (int m = 0; m < M; m++) { acc0[m] = _mm512_setzero_ps(); acc1[m] = _mm512_setzero_ps(); }
@@ -146,6 +146,32 @@ static void gemv_avx512(int wtype, const void *W, int K, const float *x, int ldx
         }
     }
 }
+
+
+// One specialisation per (row count, weight type): the loops over M then have constant trip counts and the
+// accumulators live in registers instead of on the stack.
+#define JK_SPECIALISE(ISA, TARGET)                                                                          \
+__attribute__((target(TARGET)))                                                                            \
+static void gemv_##ISA(int wtype, const void *W, int K, const float *x, int ldx, int M,                    \
+                       float *y, int ldy, int n0, int n1, const float *bias) {                             \
+    switch (wtype * 16 + M) {                                                                               \
+    case JK_BF16 * 16 + 1: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 1, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 2: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 2, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 3: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 3, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 4: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 4, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 5: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 5, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 6: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 6, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 7: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 7, y, ldy, n0, n1, bias); return;       \
+    case JK_BF16 * 16 + 8: gemv_##ISA##_body(JK_BF16, W, K, x, ldx, 8, y, ldy, n0, n1, bias); return;       \
+    case JK_F16 * 16 + 1: gemv_##ISA##_body(JK_F16, W, K, x, ldx, 1, y, ldy, n0, n1, bias); return;         \
+    case JK_F16 * 16 + 2: gemv_##ISA##_body(JK_F16, W, K, x, ldx, 2, y, ldy, n0, n1, bias); return;         \
+    case JK_F32 * 16 + 1: gemv_##ISA##_body(JK_F32, W, K, x, ldx, 1, y, ldy, n0, n1, bias); return;         \
+    case JK_F32 * 16 + 2: gemv_##ISA##_body(JK_F32, W, K, x, ldx, 2, y, ldy, n0, n1, bias); return;         \
+    default: gemv_##ISA##_body(wtype, W, K, x, ldx, M, y, ldy, n0, n1, bias);                               \
+    }                                                                                                       \
+}
+JK_SPECIALISE(avx2, "avx2,fma,f16c")
+JK_SPECIALISE(avx512, "avx512f,avx512bw,fma,f16c")
 
 __attribute__((target("avx512f,avx512bw,fma,f16c")))
 static void convert_avx512(int wtype, const void *src, size_t count, float *out) {

@@ -15,6 +15,18 @@ enum { JK_F32 = 0, JK_BF16 = 1, JK_F16 = 2 };
 void jk_gemv(int level, int wtype, const void *W, int K, const float *x, int ldx, int M,
              float *y, int ldy, int n0, int n1, const float *bias);
 
+/// Row stride of the split activations: K/2 plus 16 floats, so that rows 8 KB apart do not alias in L1.
+#define JK_SPLIT_STRIDE(K) ((size_t)(K) / 2 + 16)
+
+/// Splits M rows of x (row stride ldx) into even- and odd-indexed halves, each M rows of JK_SPLIT_STRIDE(K)
+/// floats, for the bf16 kernels.
+void jk_split_even_odd(const float *x, int ldx, int M, int K, float *xe, float *xo);
+
+/// bf16 GEMV on pre-split activations (AVX-512 or AVX2 levels, 1 <= M <= 8). Returns 0 when no SIMD kernel
+/// applies (the caller then uses jk_gemv).
+int jk_gemv_bf16_split(int level, const uint16_t *W, int K, const float *x, int ldx, int M, const float *xe,
+                       const float *xo, float *y, int ldy, int n0, int n1, const float *bias);
+
 /// Converts rows [n0, n1) of W ([N][K], type wtype) to f32 into out (row-major, (n1-n0) x K).
 void jk_convert_rows(int level, int wtype, const void *W, int K, int n0, int n1, float *out);
 

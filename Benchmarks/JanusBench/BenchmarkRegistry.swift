@@ -1,0 +1,42 @@
+import Foundation
+
+/// A named benchmark: one file per benchmark plus one line in `BenchmarkRegistry.all`.
+struct Benchmark: Sendable {
+    let name: String
+    let summary: String
+    let run: @Sendable (inout BenchmarkReport) -> Void
+}
+
+/// Rows of results, printed as a table and optionally as JSON.
+struct BenchmarkReport {
+    var rows: [[String: String]] = []
+    mutating func add(_ row: [(String, String)]) {
+        rows.append(Dictionary(uniqueKeysWithValues: row))
+        print(row.map { "\($0.0)=\($0.1)" }.joined(separator: "  "))
+        fflush(nil)
+    }
+}
+
+enum BenchmarkRegistry {
+    static let all: [Benchmark] = [
+        Benchmark(name: "environment", summary: "OpenBLAS core, SIMD level, thread settings", run: EnvironmentBenchmark.run),
+        Benchmark(name: "bandwidth", summary: "memory read bandwidth (STREAM-like sum, 1 GiB)", run: BandwidthBenchmark.run),
+        Benchmark(name: "matmul", summary: "sgemm through our wrapper vs raw cblas at 1024² and 2048²", run: MatmulBenchmark.run),
+        Benchmark(name: "gemv", summary: "bf16-weight GEMV GB/s, hot and cache-cold, M = 1, 2, 8", run: GemvBenchmark.run),
+    ]
+}
+
+/// Median of `repeats` timings of `body`, in seconds.
+func medianSeconds(repeats: Int, warmup: Int = 1, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+func format(_ v: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", v) }
