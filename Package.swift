@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats", "Tensors"],
                     path: "Tests/SuitesTests"),
         .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
     ]
 )

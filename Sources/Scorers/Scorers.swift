@@ -1,1 +1,0 @@
-// Scorers layer.
