@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Models
 import Testing
 import TestSupport
@@ -32,8 +33,8 @@ import TestSupport
     }
 
     @Test func pythonStripUsesPythonsWhitespace() {
-        #expect(PythonString.strip("\u{1C}\u{3000} x \u{85}") == "x")
-        #expect(PythonString.strip("\u{200B}x") == "\u{200B}x")   // zero-width space is not whitespace in Python
-        #expect(PythonString.strip(" \n\t ") == "")
+        #expect(PythonText.strip("\u{1C}\u{3000} x \u{85}") == "x")
+        #expect(PythonText.strip("\u{200B}x") == "\u{200B}x")   // zero-width space is not whitespace in Python
+        #expect(PythonText.strip(" \n\t ") == "")
     }
 }

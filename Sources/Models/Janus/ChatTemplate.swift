@@ -1,3 +1,5 @@
+import Formats
+
 /// The DeepSeek SFT template (`sft_format: "deepseek"` in janus/utils/conversation.py), as the reference
 /// processor applies it: system prompt + "\n\n" when non-empty, then per message `role: content` followed by
 /// "\n\n" after even messages and the EOS string after odd ones, or a bare `role:` when the content is empty;
@@ -38,14 +40,14 @@ public struct ChatTemplate: Equatable, Sendable {
     public func render(_ messages: [Message], systemPrompt: String) -> String {
         var text = systemPrompt.isEmpty ? "" : systemPrompt + "\n\n"
         for (i, message) in messages.enumerated() {
-            let content = PythonString.strip(message.content)
+            let content = PythonText.strip(message.content)
             if content.isEmpty {
                 text += message.role + ":"
             } else {
                 text += message.role + ": " + content + (i % 2 == 0 ? "\n\n" : Self.endOfSentence)
             }
         }
-        return PythonString.strip(text)
+        return PythonText.strip(text)
     }
 
     /// The understanding prompt for one image and a question: system prompt, the user turn with the
@@ -59,24 +61,5 @@ public struct ChatTemplate: Equatable, Sendable {
     public func generationPrompt(_ prompt: String) -> String {
         render([Message(role: userRole, content: prompt), Message(role: assistantRole, content: "")], systemPrompt: "")
             + Self.beginOfImage
-    }
-}
-
-/// Python's `str.strip()` with no arguments: removes the characters for which `str.isspace()` is true.
-public enum PythonString {
-    public static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-            return true
-        default:
-            return false
-        }
-    }
-
-    public static func strip(_ s: String) -> String {
-        let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(scalars[first...last])
     }
 }
