@@ -52,6 +52,17 @@ public final class WeightLoader {
         return tensor
     }
 
+    /// Marks every tensor under these prefixes as accounted for without loading it: the parts of a checkpoint a
+    /// mode does not run (the generation path when only answering questions). Returns how many were set aside.
+    @discardableResult
+    public func setAside(prefixes: [String]) -> Int {
+        let names = available.keys.filter { name in prefixes.contains { name.hasPrefix($0) } }
+        names.forEach { taken.insert($0) }
+        setAsideCount += names.count
+        return names.count
+    }
+    public private(set) var setAsideCount = 0
+
     /// Whether the checkpoint has `name` (for optional tensors such as biases).
     public func has(_ name: String) -> Bool { available[name] != nil }
 

@@ -1,0 +1,24 @@
+import Tensors
+
+/// The reference's `MlpProjector` ("mlp_gelu", depth 2): Linear → GELU → Linear, keys `layers.0` and `layers.2`.
+/// JanusFlow's understanding aligner is a single Linear (depth 1 here).
+public struct MlpProjector: @unchecked Sendable {
+    let w0: Tensor, b0: Tensor
+    let w2: Tensor?, b2: Tensor?
+
+    public init(loader: WeightLoader, prefix: String, input: Int, output: Int, depth: Int = 2) throws {
+        if depth == 1 {
+            w0 = try loader.take(prefix + "weight", shape: [output, input]); b0 = try loader.take(prefix + "bias", shape: [output])
+            w2 = nil; b2 = nil
+        } else {
+            w0 = try loader.take(prefix + "layers.0.weight", shape: [output, input]); b0 = try loader.take(prefix + "layers.0.bias", shape: [output])
+            w2 = try loader.take(prefix + "layers.2.weight", shape: [output, output]); b2 = try loader.take(prefix + "layers.2.bias", shape: [output])
+        }
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let first = Linear.apply(x, weight: w0, bias: b0)
+        guard let w2, let b2 else { return first }
+        return Linear.apply(Activations.gelu(first), weight: w2, bias: b2)
+    }
+}

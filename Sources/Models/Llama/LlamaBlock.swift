@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Tensors
+
+/// One decoder layer: x += o_proj(attention(rope(q), rope(k), v)); x += down(silu(gate) · up), both pre-normed.
+public struct LlamaBlock: @unchecked Sendable {
+    let inputNorm: Tensor, postAttentionNorm: Tensor
+    let q: Tensor, k: Tensor, v: Tensor, o: Tensor
+    let gate: Tensor, up: Tensor, down: Tensor
+    let heads: Int, kvHeads: Int, headDim: Int, eps: Float
+
+    init(config: LlamaConfig, loader: WeightLoader, prefix: String) throws {
+        let h = config.hiddenSize, hd = config.resolvedHeadDim
+        heads = config.numAttentionHeads; kvHeads = config.keyValueHeads; headDim = hd; eps = config.rmsNormEps
+        inputNorm = try loader.take(prefix + "input_layernorm.weight", shape: [h])
+        postAttentionNorm = try loader.take(prefix + "post_attention_layernorm.weight", shape: [h])
+        q = try loader.take(prefix + "self_attn.q_proj.weight", shape: [heads * hd, h])
+        k = try loader.take(prefix + "self_attn.k_proj.weight", shape: [kvHeads * hd, h])
+        v = try loader.take(prefix + "self_attn.v_proj.weight", shape: [kvHeads * hd, h])
+        o = try loader.take(prefix + "self_attn.o_proj.weight", shape: [h, heads * hd])
+        gate = try loader.take(prefix + "mlp.gate_proj.weight", shape: [config.intermediateSize, h])
+        up = try loader.take(prefix + "mlp.up_proj.weight", shape: [config.intermediateSize, h])
+        down = try loader.take(prefix + "mlp.down_proj.weight", shape: [h, config.intermediateSize])
+    }
+
+    /// `x` is [batch·steps, hidden], updated in place.
+    func forward(_ x: inout Tensor, steps: Int, positions: [Int], rope: RotaryEmbedding, cache: LlamaKVCache, layer: Int,
+                 keyMask: [[Bool]]?) {
+        let batch = cache.batch, hidden = x.shape[1]
+        let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
+        let qs = headsFirst(Linear.apply(normed, weight: q), batch: batch, steps: steps, heads: heads)
+        let ks = headsFirst(Linear.apply(normed, weight: k), batch: batch, steps: steps, heads: kvHeads)
+        let vs = headsFirst(Linear.apply(normed, weight: v), batch: batch, steps: steps, heads: kvHeads)
+        rope.apply(qs, positions: positions)
+        rope.apply(ks, positions: positions)
+        let past = cache.length, total = past + steps
+        precondition(total <= cache.capacity, "KV cache capacity \(cache.capacity) exceeded")
+        // Append the new keys and values.
+        ks.withFloats { kp in vs.withFloats { vp in
+            for b in 0..<batch { for hh in 0..<kvHeads {
+                let src = (b * kvHeads + hh) * steps * headDim
+                (cache.keyBase(layer, b, hh) + past * headDim).update(from: kp.baseAddress! + src, count: steps * headDim)
+                (cache.valueBase(layer, b, hh) + past * headDim).update(from: vp.baseAddress! + src, count: steps * headDim)
+            } }
+        } }
+        // Attention per (row, head) over the cache: scores = q·kᵀ/√d, causal and padding masks, softmax, ·v.
+        let attended = Tensor(zeros: [batch, steps, heads * headDim])
+        let scale = 1 / Float(headDim).squareRoot()
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
+        let context = UnsafeMutablePointer<Float>.allocate(capacity: steps * headDim)
+        defer { scores.deallocate(); context.deallocate() }
+        qs.withFloats { qp in attended.withMutableFloats { out in
+            for b in 0..<batch { for hh in 0..<heads {
+                let kvh = hh / (heads / kvHeads)
+                Matmul.gemm(transposeA: false, transposeB: true, m: steps, n: total, k: headDim, alpha: scale,
+                            a: qp.baseAddress! + (b * heads + hh) * steps * headDim, lda: headDim,
+                            b: cache.keyBase(layer, b, kvh), ldb: headDim, c: scores, ldc: total)
+                for i in 0..<steps {
+                    let row = scores + i * total
+                    for j in (past + i + 1)..<max(total, past + i + 1) { row[j] = -.infinity }
+                    if let mask = keyMask?[b] { for j in 0..<total where !mask[j] { row[j] = -.infinity } }
+                }
+                Activations.softmaxRows(scores, scores, rows: steps, width: total)
+                Matmul.gemm(transposeA: false, transposeB: false, m: steps, n: headDim, k: total, a: scores, lda: total,
+                            b: cache.valueBase(layer, b, kvh), ldb: headDim, c: context, ldc: headDim)
+                for i in 0..<steps {
+                    (out.baseAddress! + (b * steps + i) * heads * headDim + hh * headDim).update(from: context + i * headDim, count: headDim)
+                }
+            } }
+        } }
+        let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o)
+        add(&x, projected)
+        let normed2 = Normalization.rmsNorm(x, weight: postAttentionNorm, eps: eps)
+        let g = Linear.apply(normed2, weight: gate), u = Linear.apply(normed2, weight: up)
+        g.withMutableFloats { gp in u.withFloats { up in
+            for i in 0..<gp.count { let s = gp[i]; gp[i] = s / (1 + expf(-s)) * up[i] }
+        } }
+        add(&x, Linear.apply(g, weight: down))
+        _ = hidden
+    }
+
+    /// [batch·steps, heads·d] → [batch, heads, steps, d].
+    func headsFirst(_ t: Tensor, batch: Int, steps: Int, heads: Int) -> Tensor {
+        let out = Tensor(zeros: [batch, heads, steps, headDim])
+        t.withFloats { src in out.withMutableFloats { dst in
+            for b in 0..<batch { for s in 0..<steps { for h in 0..<heads {
+                (dst.baseAddress! + ((b * heads + h) * steps + s) * headDim)
+                    .update(from: src.baseAddress! + (b * steps + s) * heads * headDim + h * headDim, count: headDim)
+            } } }
+        } }
+        return out
+    }
+
+    func add(_ x: inout Tensor, _ y: Tensor) {
+        x.withMutableFloats { xp in y.withFloats { yp in for i in 0..<xp.count { xp[i] += yp[i] } } }
+    }
+}

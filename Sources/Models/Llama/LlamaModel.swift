@@ -1,0 +1,101 @@
+import Tensors
+
+/// The DeepSeek-LLM decoder (transformers' LlamaForCausalLM): pre-norm blocks with RMSNorm, rotate-half RoPE,
+/// multi-head attention with a KV cache, SwiGLU MLP, final RMSNorm, untied lm_head; no biases.
+/// Weights stay in their stored dtype (bf16 views of the mapped checkpoint); activations are f32.
+public final class LlamaModel: @unchecked Sendable {
+    public let config: LlamaConfig
+    public let embedTokens: Tensor
+    public let layers: [LlamaBlock]
+    public let norm: Tensor
+    public let lmHead: Tensor
+    let rope: RotaryEmbedding
+
+    /// Takes `<prefix>model.embed_tokens.weight`, `<prefix>model.layers.N.*`, `<prefix>model.norm.weight` and
+    /// `<prefix>lm_head.weight` (prefix "language_model." in Janus checkpoints).
+    public init(config: LlamaConfig, loader: WeightLoader, prefix: String = "language_model.") throws {
+        self.config = config
+        let h = config.hiddenSize, v = config.vocabSize
+        embedTokens = try loader.take(prefix + "model.embed_tokens.weight", shape: [v, h])
+        layers = try (0..<config.numHiddenLayers).map { try LlamaBlock(config: config, loader: loader, prefix: prefix + "model.layers.\($0).") }
+        norm = try loader.take(prefix + "model.norm.weight", shape: [h])
+        lmHead = try loader.take(prefix + "lm_head.weight", shape: [v, h])
+        rope = RotaryEmbedding(headDim: config.resolvedHeadDim, theta: config.ropeTheta)
+    }
+
+    /// Rows of the embedding table as f32 [ids.count, hidden]; ids past the table are an error.
+    public func embed(_ ids: [Int]) throws -> Tensor {
+        let h = config.hiddenSize, v = config.vocabSize
+        let out = Tensor(zeros: [ids.count, h])
+        let table = embedTokens
+        try out.withMutableFloats { dst in
+            for (row, id) in ids.enumerated() {
+                guard id >= 0 && id < v else { throw ModelError.invalidConfig(file: "token ids", detail: "token id \(id) is outside the embedding table of \(v) rows") }
+                let src = table.rawPointer + id * h * table.dtype.byteSize
+                for i in 0..<h {
+                    dst[row * h + i] = switch table.dtype {
+                    case .bf16: HalfPrecision.float(fromBF16: src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+                    case .f16: HalfPrecision.float(fromF16: src.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+                    default: src.loadUnaligned(fromByteOffset: i * 4, as: Float.self)
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Runs the blocks on `embeddings` [batch, steps, hidden] appended after what `cache` holds, and returns the
+    /// final-normed hidden states [batch, steps, hidden]. Positions are cache.length ..< cache.length + steps for
+    /// every row (as the reference's direct `language_model.model` calls use). `keyMask[b][t]` false hides
+    /// position t of row b from every query (padding); it covers the cached and the new positions.
+    public func forward(_ embeddings: Tensor, cache: LlamaKVCache, keyMask: [[Bool]]? = nil) -> Tensor {
+        precondition(embeddings.rank == 3 && embeddings.shape[2] == config.hiddenSize, "embeddings must be [batch, steps, hidden]")
+        precondition(embeddings.shape[0] == cache.batch, "cache batch \(cache.batch) vs input batch \(embeddings.shape[0])")
+        let steps = embeddings.shape[1]
+        let positions = Array(cache.length..<(cache.length + steps))
+        var x = embeddings.reshaped([cache.batch * steps, config.hiddenSize])
+        // Copy so the caller's tensor is not modified by the in-place residual adds.
+        x = Tensor(shape: x.shape, floats: x.toFloats())
+        for (i, layer) in layers.enumerated() {
+            layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask)
+        }
+        cache.length += steps
+        return Normalization.rmsNorm(x, weight: norm, eps: config.rmsNormEps).reshaped([cache.batch, steps, config.hiddenSize])
+    }
+
+    /// lm_head over hidden states [..., hidden] → logits [..., vocab].
+    public func logits(_ hidden: Tensor) -> Tensor { Linear.apply(hidden, weight: lmHead) }
+}
+
+/// Keys and values of every layer, for incremental decoding. Layout per layer: [batch][kvHeads][capacity][headDim].
+public final class LlamaKVCache: @unchecked Sendable {
+    public let batch: Int
+    public let capacity: Int
+    public internal(set) var length = 0
+    let kvHeads: Int, headDim: Int
+    var keys: [UnsafeMutablePointer<Float>]
+    var values: [UnsafeMutablePointer<Float>]
+
+    public init(config: LlamaConfig, batch: Int, capacity: Int) {
+        self.batch = batch
+        self.capacity = capacity
+        kvHeads = config.keyValueHeads
+        headDim = config.resolvedHeadDim
+        let size = batch * kvHeads * capacity * headDim
+        keys = (0..<config.numHiddenLayers).map { _ in .allocate(capacity: size) }
+        values = (0..<config.numHiddenLayers).map { _ in .allocate(capacity: size) }
+    }
+
+    deinit {
+        keys.forEach { $0.deallocate() }
+        values.forEach { $0.deallocate() }
+    }
+
+    /// Pointer to (layer, row, head, position 0).
+    @inline(__always) func keyBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutablePointer<Float> {
+        keys[layer] + ((b * kvHeads + head) * capacity) * headDim
+    }
+    @inline(__always) func valueBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutablePointer<Float> {
+        values[layer] + ((b * kvHeads + head) * capacity) * headDim
+    }
+}
