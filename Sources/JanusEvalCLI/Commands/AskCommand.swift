@@ -1,17 +1,77 @@
 import ArgumentParser
+import Formats
+import Foundation
+import Models
 
-struct AskCommand: PlannedCommand {
+/// Which model to run: a known name (weights found by `WeightLocator`) or a folder.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "janus-1.3b, janusflow-1.3b, pro-1b or pro-7b (weights from $JANUS_EVAL_<NAME>_WEIGHTS or the Hugging Face cache).")
+    var model: String?
+
+    @Option(help: "A model folder (config.json, tokenizer.json and the weights).")
+    var weights: String?
+
+    @Option(help: "Chat roles: pro (<|User|>/<|Assistant|>) or plain (User/Assistant). Default: by model, or by the tokenizer for --weights.")
+    var template: String?
+
+    func validate() throws {
+        guard (model == nil) != (weights == nil) else { throw ValidationError("give exactly one of --model NAME or --weights DIR") }
+        if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
+    }
+
+    func resolve() throws -> (URL, ChatTemplate?) {
+        let chosen: ChatTemplate? = template.map { $0 == "pro" ? .pro : .plain }
+        if let weights { return (URL(fileURLWithPath: weights), chosen) }
+        let preset = try ModelRegistry.preset(named: model!)
+        return (try WeightLocator().locate(preset), chosen ?? preset.template)
+    }
+}
+
+struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ask",
         abstract: "Ask a Janus model a question about an image.",
         discussion: """
-            Example:
-              janus-eval ask --model pro-1b --image cat.png \"What is this?\"
+            Greedy decoding as the reference inference.py (system prompt, the model's chat roles, the image expanded to
+            its 576 tokens). Images: PNG.
 
-            Not built yet: arrives with step 2 (understanding core).
+            Examples:
+              janus-eval ask --model pro-1b --image cat.png "What is this?"
+              janus-eval ask --weights path/to/Janus-Pro-1B --image cat.png --json "Describe it."
             """)
-    static let arrivesIn = "step 2 (understanding core)"
 
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var rest: [String] = []
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "The image (PNG).")
+    var image: String
+
+    @Argument(help: "The question.")
+    var question: String
+
+    @Option(help: "Stop after this many new tokens.")
+    var maxNewTokens = 512
+
+    @Flag(help: "Print {text, token_ids, prompt_tokens, timings} as JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            let (folder, template) = try modelOptions.resolve()
+            let picture = try PNGCodec.read(file: image)
+            let assistant = try JanusAssistant(folder: folder, template: template)
+            var answer = try assistant.ask(image: picture, question: question, maxNewTokens: maxNewTokens)
+            answer.timings["load_s"] = assistant.loadSeconds
+            if json {
+                let timings = JSONObject(answer.timings.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.double($0.value)) })
+                print(JSONWriter(style: .pythonDumps).string(.object(JSONObject([
+                    ("text", .string(answer.text)), ("token_ids", .array(answer.tokenIDs.map { .int(Int64($0)) })),
+                    ("prompt_tokens", .int(Int64(answer.promptTokens))), ("timings", .object(timings))]))))
+            } else {
+                print(answer.text)
+            }
+        } catch {
+            FileStandardError.write("janus-eval ask: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
 }
