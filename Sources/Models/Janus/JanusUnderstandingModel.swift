@@ -82,7 +82,7 @@ public final class JanusUnderstandingModel: @unchecked Sendable {
         for _ in 0..<maxNewTokens {
             let last = hidden.reshaped([hidden.shape[1], hidden.shape[2]])
             let row = Tensor(shape: [1, last.shape[1]], floats: Array(last.toFloats().suffix(last.shape[1])))
-            let logits = language.logits(row).toFloats()
+            let logits = Parallel.withBLASThreads(1) { language.logits(row).toFloats() }
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             out.append(best)

@@ -56,8 +56,11 @@ public final class LlamaModel: @unchecked Sendable {
         var x = embeddings.reshaped([cache.batch * steps, config.hiddenSize])
         // Copy so the caller's tensor is not modified by the in-place residual adds.
         x = Tensor(shape: x.shape, floats: x.toFloats())
-        for (i, layer) in layers.enumerated() {
-            layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask)
+        // Few rows (decode): our kernels stream the weights on every core; keep OpenBLAS to one thread.
+        Parallel.withBLASThreads(cache.batch * steps <= Linear.gemvRowLimit ? 1 : Parallel.threadCount) {
+            for (i, layer) in layers.enumerated() {
+                layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask)
+            }
         }
         cache.length += steps
         return Normalization.rmsNorm(x, weight: norm, eps: config.rmsNormEps).reshaped([cache.batch, steps, config.hiddenSize])
