@@ -206,6 +206,53 @@ def run_understanding(model, processor, layout, roles):
     return results, tensors
 
 
+GEN_PROMPTS = ["a photo of a red bench", "a cat and a dog", "two apples on a table"]
+
+
+def run_generation(model, processor, roles, parallel_size=2, cfg_weight=5.0):
+    """generation_inference.py's loop with argmax in place of multinomial (no RNG), and the VQ decode."""
+    side = VISION["image_size"] // (2 ** (len(VQ["decoder_ch_mult"]) - 1))
+    n_tokens = side * side
+    results, tensors = [], {}
+    for k, text in enumerate(GEN_PROMPTS):
+        conversation = [{"role": roles[0], "content": text}, {"role": roles[1], "content": ""}]
+        sft = processor.apply_sft_template_for_multi_turn_prompts(conversations=conversation, sft_format=processor.sft_format,
+                                                                   system_prompt="")
+        prompt = sft + processor.image_start_tag
+        input_ids = torch.LongTensor(processor.tokenizer.encode(prompt))
+        tokens = torch.zeros((parallel_size * 2, len(input_ids)), dtype=torch.int)
+        for i in range(parallel_size * 2):
+            tokens[i, :] = input_ids
+            if i % 2 != 0:
+                tokens[i, 1:-1] = processor.pad_id
+        with torch.no_grad():
+            inputs_embeds = model.language_model.get_input_embeddings()(tokens)
+            generated = torch.zeros((parallel_size, n_tokens), dtype=torch.int)
+            first_logits = None
+            outputs = None
+            for i in range(n_tokens):
+                outputs = model.language_model.model(inputs_embeds=inputs_embeds, use_cache=True,
+                                                     past_key_values=outputs.past_key_values if i != 0 else None)
+                logits = model.gen_head(outputs.last_hidden_state[:, -1, :])
+                mixed = logits[1::2, :] + cfg_weight * (logits[0::2, :] - logits[1::2, :])
+                if i == 0:
+                    first_logits = mixed.clone()
+                next_token = torch.argmax(mixed, dim=-1, keepdim=True)
+                generated[:, i] = next_token.squeeze(dim=-1)
+                next_token = torch.cat([next_token.unsqueeze(dim=1), next_token.unsqueeze(dim=1)], dim=1).view(-1)
+                inputs_embeds = model.prepare_gen_img_embeds(next_token).unsqueeze(dim=1)
+            dec = model.gen_vision_model.decode_code(generated.to(dtype=torch.int),
+                                                     shape=[parallel_size, VQ["codebook_embed_dim"], side, side])
+        pixels = np.clip((dec.to(torch.float32).numpy().transpose(0, 2, 3, 1) + 1) / 2 * 255, 0, 255).astype(np.uint8)
+        tensors[f"g{k}.tokens"] = generated.to(torch.int64).contiguous()
+        tensors[f"g{k}.first_mixed_logits"] = first_logits.contiguous()
+        tensors[f"g{k}.decoded"] = dec.to(torch.float32).contiguous()
+        tensors[f"g{k}.pixels"] = torch.from_numpy(pixels.copy())
+        results.append({"prompt": text, "sft_prompt": prompt, "input_ids": input_ids.tolist(), "pad_id": processor.pad_id,
+                        "parallel_size": parallel_size, "cfg_weight": cfg_weight, "image_tokens": n_tokens})
+    return results, tensors
+
+
 def save_weights(model, folder, as_bin):
     state = {k: v.to(torch.bfloat16).contiguous() for k, v in model.state_dict().items()
              if v.dtype.is_floating_point}
@@ -244,6 +291,12 @@ def make(layout, seed):
     processor = processor_for(folder, layout)
     results, tensors = run_understanding(model, processor, layout, roles)
     save_file(tensors, str(folder / "expected.safetensors"))
+    if layout != "janusflow-tiny":
+        gen_results, gen_tensors = run_generation(model, processor, roles)
+        save_file(gen_tensors, str(folder / "expected_generation.safetensors"))
+        ref.write_json(folder / "expected_generation.json", {
+            "reference": "generation_inference.py loop (deepseek-ai/Janus @ 1daa72f) with argmax instead of multinomial",
+            "prompts": gen_results})
     ref.write_json(folder / "expected.json", {
         "layout": layout, "roles": roles, "system_prompt": SYSTEM_PROMPT, "num_image_tokens": n_tokens,
         "reference": "deepseek-ai/Janus @ 1daa72f, float32 compute with bf16-rounded weights",

@@ -1,0 +1,43 @@
+import Foundation
+import Formats
+import Testing
+import TestSupport
+
+@Suite struct GenerateCommandTests {
+    @Test func greedyWritesTheReferenceImages() throws {
+        let out = FixturePaths.temporaryDirectory("gen").path
+        let r = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--greedy", "--parallel", "2",
+                                   "--out", out, "a photo of a red bench"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let image = try PNGCodec.read(file: out + "/img_0.png")
+        #expect(image.width == 32 && image.height == 32)
+        let report = try JSONReader.parse(file: out + "/generation.json").cursor
+        let tokens = try report.array("tokens")[0].asArray().map { try $0.asInt() }
+        let expected = try SafetensorsFile(path: FixturePaths.path("janus/pro-tiny/expected_generation.safetensors"))
+        #expect(tokens == Array(try expected.tensor(named: "g0.tokens").toFloats().prefix(256).map { Int($0) }))
+        #expect(try report.object("timings").double("ms_per_step") > 0)
+    }
+
+    @Test func seedsAreIndependentOfParallelism() throws {
+        let one = FixturePaths.temporaryDirectory("gen1").path, four = FixturePaths.temporaryDirectory("gen4").path
+        for (dir, parallel) in [(one, "1"), (four, "4")] {
+            let r = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--seed", "7", "--parallel", parallel,
+                                       "--out", dir, "a cat"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let a = try JSONReader.parse(file: one + "/generation.json").cursor.array("tokens")
+        let b = try JSONReader.parse(file: four + "/generation.json").cursor.array("tokens")
+        #expect(a[0].value == b[0].value)      // image 0 is the same alone or among four
+        #expect(b[0].value != b[1].value)      // different images differ
+        let threads = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--seed", "7", "--parallel", "1",
+                                         "--out", one + "-t1", "a cat"], environment: ["OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"])
+        #expect(threads.status == 0)
+        // One BLAS thread instead of two: the same tokens.
+        #expect(try JSONReader.parse(file: one + "-t1/generation.json").cursor.array("tokens")[0].value == a[0].value)
+    }
+
+    @Test func janusFlowIsRefusedClearly() throws {
+        let r = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/janusflow-tiny"), "--out", "/tmp/x", "a cat"])
+        #expect(r.status == 1 && r.stderr.contains("JanusFlow generation is a later step"))
+    }
+}
