@@ -23,65 +23,28 @@ static inline float hsum8(__m256 v) {
 __attribute__((target("avx512f,avx512bw,fma")))
 static void bf16_z_m1(const uint16_t *W, int K, const float *x, int ldx, const float *xe, const float *xo,
                         int half, float *y, int ldy, int n0, int n1, const float *bias) {
-    const size_t xs = JK_SPLIT_STRIDE(2 * half);
+    (void)ldx; (void)ldy;
     const __m512i hi = _mm512_set1_epi32((int)0xFFFF0000u);
-    int n = n0;
-    for (; n + 4 <= n1; n += 4)
-        {  // 4 weight rows at a time
-            const uint16_t *w0 = W + (size_t)(n + 0) * K;
-            const uint16_t *w1 = W + (size_t)(n + 1) * K;
-            const uint16_t *w2 = W + (size_t)(n + 2) * K;
-            const uint16_t *w3 = W + (size_t)(n + 3) * K;
-            __m512 a0_0 = _mm512_setzero_ps();
-            __m512 a1_0 = _mm512_setzero_ps();
-            __m512 a2_0 = _mm512_setzero_ps();
-            __m512 a3_0 = _mm512_setzero_ps();
-            int k = 0;
-            for (; k + 16 <= half; k += 16) {
-                __m512i v0 = _mm512_loadu_si512((const void *)(w0 + 2 * k));
-                __m512 we0 = _mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), wo0 = _mm512_castsi512_ps(_mm512_and_si512(v0, hi));
-                __m512i v1 = _mm512_loadu_si512((const void *)(w1 + 2 * k));
-                __m512 we1 = _mm512_castsi512_ps(_mm512_slli_epi32(v1, 16)), wo1 = _mm512_castsi512_ps(_mm512_and_si512(v1, hi));
-                __m512i v2 = _mm512_loadu_si512((const void *)(w2 + 2 * k));
-                __m512 we2 = _mm512_castsi512_ps(_mm512_slli_epi32(v2, 16)), wo2 = _mm512_castsi512_ps(_mm512_and_si512(v2, hi));
-                __m512i v3 = _mm512_loadu_si512((const void *)(w3 + 2 * k));
-                __m512 we3 = _mm512_castsi512_ps(_mm512_slli_epi32(v3, 16)), wo3 = _mm512_castsi512_ps(_mm512_and_si512(v3, hi));
-                { __m512 xe_ = _mm512_loadu_ps(xe + (size_t)0 * xs + k), xo_ = _mm512_loadu_ps(xo + (size_t)0 * xs + k);
-                  a0_0 = _mm512_fmadd_ps(wo0, xo_, _mm512_fmadd_ps(we0, xe_, a0_0));
-                  a1_0 = _mm512_fmadd_ps(wo1, xo_, _mm512_fmadd_ps(we1, xe_, a1_0));
-                  a2_0 = _mm512_fmadd_ps(wo2, xo_, _mm512_fmadd_ps(we2, xe_, a2_0));
-                  a3_0 = _mm512_fmadd_ps(wo3, xo_, _mm512_fmadd_ps(we3, xe_, a3_0));
-                }
-            }
-            { float s = _mm512_reduce_add_ps(a0_0);
-              for (int kk = 2 * k; kk < K; kk++) s += bf16f(w0[kk]) * x[(size_t)0 * ldx + kk];
-              y[(size_t)0 * ldy + n + 0] = s + (bias ? bias[n + 0] : 0.0f); }
-            { float s = _mm512_reduce_add_ps(a1_0);
-              for (int kk = 2 * k; kk < K; kk++) s += bf16f(w1[kk]) * x[(size_t)0 * ldx + kk];
-              y[(size_t)0 * ldy + n + 1] = s + (bias ? bias[n + 1] : 0.0f); }
-            { float s = _mm512_reduce_add_ps(a2_0);
-              for (int kk = 2 * k; kk < K; kk++) s += bf16f(w2[kk]) * x[(size_t)0 * ldx + kk];
-              y[(size_t)0 * ldy + n + 2] = s + (bias ? bias[n + 2] : 0.0f); }
-            { float s = _mm512_reduce_add_ps(a3_0);
-              for (int kk = 2 * k; kk < K; kk++) s += bf16f(w3[kk]) * x[(size_t)0 * ldx + kk];
-              y[(size_t)0 * ldy + n + 3] = s + (bias ? bias[n + 3] : 0.0f); }
+    for (int n = n0; n < n1; n++) {
+        const uint16_t *w = W + (size_t)n * K;
+        __m512 e0 = _mm512_setzero_ps(), o0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps(), o1 = _mm512_setzero_ps();
+        int k = 0;
+        for (; k + 32 <= half; k += 32) {
+            __m512i v0 = _mm512_loadu_si512((const void *)(w + 2 * k)), v1 = _mm512_loadu_si512((const void *)(w + 2 * k + 32));
+            e0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), _mm512_loadu_ps(xe + k), e0);
+            o0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v0, hi)), _mm512_loadu_ps(xo + k), o0);
+            e1 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v1, 16)), _mm512_loadu_ps(xe + k + 16), e1);
+            o1 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v1, hi)), _mm512_loadu_ps(xo + k + 16), o1);
         }
-    for (; n < n1; n++)
-        {  // one row at a time
-            const uint16_t *w0 = W + (size_t)(n + 0) * K;
-            __m512 a0_0 = _mm512_setzero_ps();
-            int k = 0;
-            for (; k + 16 <= half; k += 16) {
-                __m512i v0 = _mm512_loadu_si512((const void *)(w0 + 2 * k));
-                __m512 we0 = _mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), wo0 = _mm512_castsi512_ps(_mm512_and_si512(v0, hi));
-                { __m512 xe_ = _mm512_loadu_ps(xe + (size_t)0 * xs + k), xo_ = _mm512_loadu_ps(xo + (size_t)0 * xs + k);
-                  a0_0 = _mm512_fmadd_ps(wo0, xo_, _mm512_fmadd_ps(we0, xe_, a0_0));
-                }
-            }
-            { float s = _mm512_reduce_add_ps(a0_0);
-              for (int kk = 2 * k; kk < K; kk++) s += bf16f(w0[kk]) * x[(size_t)0 * ldx + kk];
-              y[(size_t)0 * ldy + n + 0] = s + (bias ? bias[n + 0] : 0.0f); }
+        for (; k + 16 <= half; k += 16) {
+            __m512i v0 = _mm512_loadu_si512((const void *)(w + 2 * k));
+            e0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), _mm512_loadu_ps(xe + k), e0);
+            o0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v0, hi)), _mm512_loadu_ps(xo + k), o0);
         }
+        float s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(e0, o0), _mm512_add_ps(e1, o1)));
+        for (int kk = 2 * k; kk < K; kk++) s += bf16f(w[kk]) * x[kk];
+        y[n] = s + (bias ? bias[n] : 0.0f);
+    }
 }
 
 __attribute__((target("avx512f,avx512bw,fma")))

@@ -14,23 +14,27 @@ public enum Attention {
         let factor = scale ?? 1 / Float(d).squareRoot()
         let past = sk - sq
         let out = Tensor(zeros: [b, h, sq, dv])
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: sq * sk)
-        defer { scores.deallocate() }
+        // Heads in parallel, each with single-threaded BLAS and its own score buffer: in decode (one query) the
+        // per-head products are far too small for BLAS threads, and the KV cache read is memory-bound.
         q.withFloats { pq in k.withFloats { pk in v.withFloats { pv in out.withMutableFloats { po in
-            for bi in 0..<b {
-                for hi in 0..<h {
-                    let head = bi * h + hi
-                    Matmul.gemm(transposeA: false, transposeB: true, m: sq, n: sk, k: d, alpha: factor,
-                                a: pq.baseAddress! + head * sq * d, lda: d, b: pk.baseAddress! + head * sk * d, ldb: d,
-                                c: scores, ldc: sk)
-                    for i in 0..<sq {
-                        let row = scores + i * sk
-                        if causal { for j in max(0, past + i + 1)..<max(sk, past + i + 1) where j < sk { row[j] = -.infinity } }
-                        if let mask = keyMask?[bi] { for j in 0..<sk where !mask[j] { row[j] = -.infinity } }
+            let (pq, pk, pv, po) = (pq.baseAddress!, pk.baseAddress!, pv.baseAddress!, po.baseAddress!)
+            Parallel.withBLASThreads(1) {
+                Parallel.forEachChunk(b * h) { heads in
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: sq * sk)
+                    defer { scores.deallocate() }
+                    for head in heads {
+                        let bi = head / h
+                        Matmul.gemm(transposeA: false, transposeB: true, m: sq, n: sk, k: d, alpha: factor,
+                                    a: pq + head * sq * d, lda: d, b: pk + head * sk * d, ldb: d, c: scores, ldc: sk)
+                        for i in 0..<sq {
+                            let row = scores + i * sk
+                            if causal { for j in max(0, past + i + 1)..<max(sk, past + i + 1) where j < sk { row[j] = -.infinity } }
+                            if let mask = keyMask?[bi] { for j in 0..<sk where !mask[j] { row[j] = -.infinity } }
+                        }
+                        Activations.softmaxRows(scores, scores, rows: sq, width: sk)
+                        Matmul.gemm(transposeA: false, transposeB: false, m: sq, n: dv, k: sk, a: scores, lda: sk,
+                                    b: pv + head * sk * dv, ldb: dv, c: po + head * sq * dv, ldc: dv)
                     }
-                    Activations.softmaxRows(scores, scores, rows: sq, width: sk)
-                    Matmul.gemm(transposeA: false, transposeB: false, m: sq, n: dv, k: sk, a: scores, lda: sk,
-                                b: pv.baseAddress! + head * sk * dv, ldb: dv, c: po.baseAddress! + head * sq * dv, ldc: dv)
                 }
             }
         } } } }

@@ -48,10 +48,9 @@ public enum Linear {
                      bias: UnsafePointer<Float>?) {
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         let w = UnsafeRawPointer(weight.rawPointer)
-        // bf16, several rows: the even/odd split kernels share each activation load across weight rows.
-        // One row: the one-row AVX2 kernel streams fastest on our machines (26 GB/s vs 19 GB/s for AVX-512,
-        // measured with janus-bench), so it is used at the AVX-512 level too.
-        if weight.dtype == .bf16 && level >= 2 && m >= 2 {
+        // bf16: the even/odd split kernels (several rows share each activation load; for one row at the AVX-512
+        // level, four accumulator chains stream at 30-32 GB/s where the AVX2 one-row kernel reached 26-28).
+        if weight.dtype == .bf16 && level >= 2 && (m >= 2 || level >= 3) {
             let stride = k / 2 + 16   // JK_SPLIT_STRIDE
             let xe = UnsafeMutablePointer<Float>.allocate(capacity: m * stride)
             let xo = UnsafeMutablePointer<Float>.allocate(capacity: m * stride)
@@ -64,10 +63,9 @@ public enum Linear {
             }
             return
         }
-        let rowLevel = weight.dtype == .bf16 && m == 1 ? min(level, 2) : level
-        // Chunks of at least 64 output rows: below that thread start-up costs more than it saves.
+                // Chunks of at least 64 output rows: below that thread start-up costs more than it saves.
         Parallel.forEachChunk(n, minChunk: 64) { range in
-            jk_gemv(rowLevel, type, w, Int32(k), x, Int32(k), Int32(m), y, Int32(n), Int32(range.lowerBound),
+            jk_gemv(level, type, w, Int32(k), x, Int32(k), Int32(m), y, Int32(n), Int32(range.lowerBound),
                     Int32(range.upperBound), bias)
         }
     }

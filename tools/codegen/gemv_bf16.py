@@ -15,6 +15,8 @@ TAIL = 'typedef void (*bf16_kernel)(const uint16_t *, int, const float *, int, c
 def rows_for(m, isa):
     """Weight rows per step: enough independent accumulators, few enough to fit the register file."""
     if isa == "z":
+        if m == 1:
+            return 1  # one row, four accumulators (see one_row_kernel): streams fastest
         return 4 if m <= 4 else 2
     return 2 if m <= 4 else 1
 
@@ -74,11 +76,44 @@ def kernel(isa, M):
     return out
 
 
+def one_row_kernel():
+    """AVX-512, one activation row: one weight row at a time, 64 weights per iteration into four accumulators
+    (even/odd x two), so that FMA latency never limits the stream (measured 30-32 GB/s vs 20 for four rows)."""
+    return [
+        '__attribute__((target("avx512f,avx512bw,fma")))',
+        "static void bf16_z_m1(const uint16_t *W, int K, const float *x, int ldx, const float *xe, const float *xo,",
+        "                        int half, float *y, int ldy, int n0, int n1, const float *bias) {",
+        "    (void)ldx; (void)ldy;",
+        "    const __m512i hi = _mm512_set1_epi32((int)0xFFFF0000u);",
+        "    for (int n = n0; n < n1; n++) {",
+        "        const uint16_t *w = W + (size_t)n * K;",
+        "        __m512 e0 = _mm512_setzero_ps(), o0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps(), o1 = _mm512_setzero_ps();",
+        "        int k = 0;",
+        "        for (; k + 32 <= half; k += 32) {",
+        "            __m512i v0 = _mm512_loadu_si512((const void *)(w + 2 * k)), v1 = _mm512_loadu_si512((const void *)(w + 2 * k + 32));",
+        "            e0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), _mm512_loadu_ps(xe + k), e0);",
+        "            o0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v0, hi)), _mm512_loadu_ps(xo + k), o0);",
+        "            e1 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v1, 16)), _mm512_loadu_ps(xe + k + 16), e1);",
+        "            o1 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v1, hi)), _mm512_loadu_ps(xo + k + 16), o1);",
+        "        }",
+        "        for (; k + 16 <= half; k += 16) {",
+        "            __m512i v0 = _mm512_loadu_si512((const void *)(w + 2 * k));",
+        "            e0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_slli_epi32(v0, 16)), _mm512_loadu_ps(xe + k), e0);",
+        "            o0 = _mm512_fmadd_ps(_mm512_castsi512_ps(_mm512_and_si512(v0, hi)), _mm512_loadu_ps(xo + k), o0);",
+        "        }",
+        "        float s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(e0, o0), _mm512_add_ps(e1, o1)));",
+        "        for (int kk = 2 * k; kk < K; kk++) s += bf16f(w[kk]) * x[kk];",
+        "        y[n] = s + (bias ? bias[n] : 0.0f);",
+        "    }",
+        "}\n",
+    ]
+
+
 def main():
     lines = [HEADER.rstrip("\n")]
     for isa in ["z", "y"]:
         for M in range(1, 9):
-            lines += kernel(isa, M)
+            lines += one_row_kernel() if (isa, M) == ("z", 1) else kernel(isa, M)
     lines.append(TAIL)
     OUT.write_text("\n".join(lines))
     print(f"wrote {OUT}")

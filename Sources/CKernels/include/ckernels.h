@@ -32,4 +32,12 @@ void jk_convert_rows(int level, int wtype, const void *W, int K, int n0, int n1,
 
 /// Converts `count` elements of type wtype to f32.
 void jk_to_f32(int level, int wtype, const void *src, size_t count, float *out);
+
+/// A chunk of a parallel loop: called once per chunk index.
+typedef void (*jk_chunk_fn)(void *ctx, int chunk);
+
+/// Runs fn(ctx, c) for every c in [0, chunks) on up to `threads` threads (the caller takes chunk 0 and every
+/// `threads`-th after it) and returns when all are done. Falls back to running them serially on the calling thread
+/// when nested inside a job or while another thread's job is running.
+void jk_parallel_run(int threads, int chunks, jk_chunk_fn fn, void *ctx);
 #endif

@@ -45,29 +45,37 @@ public struct LlamaBlock: @unchecked Sendable {
             } }
         } }
         // Attention per (row, head) over the cache: scores = q·kᵀ/√d, causal and padding masks, softmax, ·v.
+        // (row, head) pairs run in parallel with single-threaded BLAS: in decode each product is tiny and the
+        // KV-cache read is memory-bound; in prefill there are enough heads to keep every core busy.
         let attended = Tensor(zeros: [batch, steps, heads * headDim])
         let scale = 1 / Float(headDim).squareRoot()
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
-        let context = UnsafeMutablePointer<Float>.allocate(capacity: steps * headDim)
-        defer { scores.deallocate(); context.deallocate() }
+        let groups = heads / kvHeads
         qs.withFloats { qp in attended.withMutableFloats { out in
-            for b in 0..<batch { for hh in 0..<heads {
-                let kvh = hh / (heads / kvHeads)
-                Matmul.gemm(transposeA: false, transposeB: true, m: steps, n: total, k: headDim, alpha: scale,
-                            a: qp.baseAddress! + (b * heads + hh) * steps * headDim, lda: headDim,
-                            b: cache.keyBase(layer, b, kvh), ldb: headDim, c: scores, ldc: total)
-                for i in 0..<steps {
-                    let row = scores + i * total
-                    for j in (past + i + 1)..<max(total, past + i + 1) { row[j] = -.infinity }
-                    if let mask = keyMask?[b] { for j in 0..<total where !mask[j] { row[j] = -.infinity } }
+            let (qp, out) = (qp.baseAddress!, out.baseAddress!)
+            Parallel.withBLASThreads(1) {
+                Parallel.forEachChunk(batch * heads) { pairs in
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
+                    let context = UnsafeMutablePointer<Float>.allocate(capacity: steps * headDim)
+                    defer { scores.deallocate(); context.deallocate() }
+                    for pair in pairs {
+                        let b = pair / heads, hh = pair % heads, kvh = hh / groups
+                        Matmul.gemm(transposeA: false, transposeB: true, m: steps, n: total, k: headDim, alpha: scale,
+                                    a: qp + (b * heads + hh) * steps * headDim, lda: headDim,
+                                    b: cache.keyBase(layer, b, kvh), ldb: headDim, c: scores, ldc: total)
+                        for i in 0..<steps {
+                            let row = scores + i * total
+                            for j in (past + i + 1)..<max(total, past + i + 1) { row[j] = -.infinity }
+                            if let mask = keyMask?[b] { for j in 0..<total where !mask[j] { row[j] = -.infinity } }
+                        }
+                        Activations.softmaxRows(scores, scores, rows: steps, width: total)
+                        Matmul.gemm(transposeA: false, transposeB: false, m: steps, n: headDim, k: total, a: scores, lda: total,
+                                    b: cache.valueBase(layer, b, kvh), ldb: headDim, c: context, ldc: headDim)
+                        for i in 0..<steps {
+                            (out + (b * steps + i) * heads * headDim + hh * headDim).update(from: context + i * headDim, count: headDim)
+                        }
+                    }
                 }
-                Activations.softmaxRows(scores, scores, rows: steps, width: total)
-                Matmul.gemm(transposeA: false, transposeB: false, m: steps, n: headDim, k: total, a: scores, lda: total,
-                            b: cache.valueBase(layer, b, kvh), ldb: headDim, c: context, ldc: headDim)
-                for i in 0..<steps {
-                    (out.baseAddress! + (b * steps + i) * heads * headDim + hh * headDim).update(from: context + i * headDim, count: headDim)
-                }
-            } }
+            }
         } }
         let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o)
         add(&x, projected)
