@@ -1,5 +1,6 @@
 /// 2-D convolution as PyTorch's `F.conv2d` (NCHW input, weight [out, in/groups, kh, kw]).
-/// General case: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
+/// Stride 1, no dilation, one group (every VQ convolution): shifted GEMMs on a padded grid (`shiftedGEMM`).
+/// Other cases: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
 public enum Conv2D {
     public struct Options: Sendable {
         public var stride: (Int, Int) = (1, 1)
@@ -30,6 +31,10 @@ public enum Conv2D {
         let out = Tensor(zeros: [batch, outChannels, outH, outW])
         let outGroup = outChannels / groups
         let plane = outH * outW
+        if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0)) {
+            shiftedGEMM(input, weight: w, bias: b, padding: pad, into: out)
+            return out
+        }
         input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
             let x = px.baseAddress!, wt = pw.baseAddress!, y = py.baseAddress!
             if groupChannels == 1 && outGroup == 1 {
@@ -91,5 +96,70 @@ public enum Conv2D {
             }
         } } }
         return out
+    }
+
+    /// Stride-1 convolution without im2col. With the input zero-padded to Hp × Wp and outputs computed on the same
+    /// row pitch Wp (the last kw − 1 columns of each output row are discarded), kernel tap (i, j) reads the padded
+    /// input shifted by i·Wp + j — a contiguous window — so the convolution is kh·kw accumulating GEMMs
+    /// [Cout × Cin] · [Cin × tile]. Tiles of the grid run in parallel, each with single-threaded BLAS and its own
+    /// output tile in cache; memory is one padded input copy instead of a Cin·kh·kw-times larger column matrix.
+    static func shiftedGEMM(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
+                            into out: Tensor) {
+        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (cout, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
+        let outH = hp - kh + 1, outW = wp - kw + 1
+        let taps = kh * kw
+        // Weights as [tap][Cout][Cin].
+        let packed = UnsafeMutablePointer<Float>.allocate(capacity: taps * cout * cin)
+        // One extra row of zeros: the last tile's shifted windows run up to kw − 1 past the padded grid.
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: cin * hp * wp + wp)
+        defer { packed.deallocate(); padded.deallocate() }
+        w.withFloats { pw in
+            for o in 0..<cout { for c in 0..<cin { for t in 0..<taps {
+                packed[(t * cout + o) * cin + c] = pw[(o * cin + c) * taps + t]
+            } } }
+        }
+        let gridRows = outH, tileRows = max(1, 4096 / wp)
+        let tiles = (gridRows + tileRows - 1) / tileRows
+        let biasValues = bias?.toFloats()
+        input.withFloats { px in out.withMutableFloats { py in
+            let x = px.baseAddress!, y = py.baseAddress!
+            for n in 0..<batch {
+                padded.initialize(repeating: 0, count: cin * hp * wp + wp)
+                Parallel.forEachChunk(cin, minChunk: 8) { channels in
+                    for c in channels {
+                        let src = x + (n * cin + c) * height * width, dst = padded + c * hp * wp
+                        for r in 0..<height {
+                            (dst + (r + pad.top) * wp + pad.left).update(from: src + r * width, count: width)
+                        }
+                    }
+                }
+                Parallel.withBLASThreads(1) {
+                    Parallel.forEachChunk(tiles) { tileRange in
+                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: cout * tileRows * wp)
+                        defer { scratch.deallocate() }
+                        for tile in tileRange {
+                            let r0 = tile * tileRows, r1 = min(gridRows, r0 + tileRows)
+                            let columns = (r1 - r0) * wp
+                            for t in 0..<taps {
+                                let i = t / kw, j = t % kw
+                                Matmul.gemm(transposeA: false, transposeB: false, m: cout, n: columns, k: cin,
+                                            a: packed + t * cout * cin, lda: cin, b: padded + (r0 + i) * wp + j, ldb: hp * wp,
+                                            beta: t == 0 ? 0 : 1, c: scratch, ldc: columns)
+                            }
+                            for o in 0..<cout {
+                                let v = biasValues?[o] ?? 0
+                                for r in r0..<r1 {
+                                    let src = scratch + o * columns + (r - r0) * wp
+                                    let dst = y + ((n * cout + o) * outH + r) * outW
+                                    for c in 0..<outW { dst[c] = src[c] + v }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } }
     }
 }

@@ -70,12 +70,11 @@ public enum Normalization {
                     for i in 0..<perGroup { let d = Double(px[base + i]) - mean; sq += d * d }
                     let inv = Float(1 / (sq / Double(perGroup) + Double(eps)).squareRoot()), m = Float(mean)
                     let firstChannel = (ng % groups) * (c / groups)
-                    for i in 0..<perGroup {
-                        let channel = firstChannel + i / spatial
-                        var v = (px[base + i] - m) * inv
-                        if let w { v *= w[channel] }
-                        if let b { v += b[channel] }
-                        py[base + i] = v
+                    // Per channel: scale and shift are constants over its spatial run.
+                    for k in 0..<(c / groups) {
+                        let channel = firstChannel + k, start = base + k * spatial
+                        let scale = inv * (w?[channel] ?? 1), shift = (b?[channel] ?? 0) - m * scale
+                        for i in start..<(start + spatial) { py[i] = px[i] * scale + shift }
                     }
                 }
             }

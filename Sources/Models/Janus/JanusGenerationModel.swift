@@ -54,9 +54,10 @@ public final class JanusGenerationModel: @unchecked Sendable {
     }
 
     /// Generates `images` images for one prompt (ids already templated, BOS first, BOI last).
-    /// `onStep` is told (step, total) for progress reporting.
+    /// `onStep` is told (step, total) for progress reporting. `stepLimit` stops after that many token steps
+    /// (benchmarks time a few steps of a full-size model; the result then is not a whole image).
     public func generate(promptIDs: [Int], padID: Int, images: Int, cfgWeight: Float, sampling: Sampling,
-                         onStep: (Int, Int) -> Void = { _, _ in }) throws -> [[Int]] {
+                         stepLimit: Int? = nil, onStep: (Int, Int) -> Void = { _, _ in }) throws -> [[Int]] {
         let rows = 2 * images, length = promptIDs.count, h = config.languageConfig.hiddenSize
         var batch: [Int] = []
         for r in 0..<rows {
@@ -71,7 +72,7 @@ public final class JanusGenerationModel: @unchecked Sendable {
             precondition(g.count == images, "one generator per image")
             generators = g; temperature = t
         }
-        let n = tokensPerImage
+        let n = min(tokensPerImage, max(1, stepLimit ?? tokensPerImage))
         let table = genEmbed.toF32(), e = genEmbed.shape[1]
         for step in 0..<n {
             // Last position of every row → gen head → [rows, tokens].

@@ -1,0 +1,103 @@
+import Foundation
+import Models
+import Tensors
+
+/// A full-size (random) checkpoint end to end, next to the read bandwidth measured in the same run:
+/// understanding (prefill of a ~600-token prompt, greedy decode ms/token) and text-to-image (ms per guidance token
+/// step at P = 1, 2, 4, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
+///
+///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_PARTS=understanding,generation]
+///         janus-bench janus
+///
+/// Without JANUS_BENCH_WEIGHTS the benchmark says so and does nothing (CI has no full-size checkpoint).
+enum JanusModelBenchmark {
+    static func run(_ report: inout BenchmarkReport) {
+        let env = ProcessInfo.processInfo.environment
+        guard let folder = env["JANUS_BENCH_WEIGHTS"] else {
+            print("janus: set JANUS_BENCH_WEIGHTS to a model folder (e.g. one made by tools/reference/make_fullsize_checkpoint.py)")
+            return
+        }
+        let url = URL(fileURLWithPath: folder)
+        let steps = Int(env["JANUS_BENCH_STEPS"] ?? "") ?? 16
+        let parallel = (env["JANUS_BENCH_PARALLEL"] ?? "1,2,4").split(separator: ",").compactMap { Int($0) }
+        let parts = Set((env["JANUS_BENCH_PARTS"] ?? "understanding,generation").split(separator: ",").map(String.init))
+        if BandwidthBenchmark.gbPerSecond.isEmpty { BandwidthBenchmark.run(&report) }
+        let bandwidth = BandwidthBenchmark.gbPerSecond[Parallel.threadCount] ?? .nan
+        do {
+            if parts.contains("understanding") { try understanding(url, steps: steps, bandwidth: bandwidth, &report) }
+            if parts.contains("generation") { try generation(url, steps: steps, parallel: parallel, bandwidth: bandwidth, &report) }
+        } catch {
+            print("janus: \(error)")
+        }
+    }
+
+    static func understanding(_ url: URL, steps: Int, bandwidth: Double, _ report: inout BenchmarkReport) throws {
+        var start = Date()
+        let model = try JanusUnderstandingModel(folder: url)
+        let load = Date().timeIntervalSince(start)
+        let config = model.config.languageConfig, h = config.hiddenSize, promptTokens = 600
+        var rng = NumpyRandom(seed: 7)
+        let embeddings = Tensor(shape: [1, promptTokens, h], floats: (0..<promptTokens * h).map { _ in Float(rng.random() - 0.5) * 0.04 })
+        let cache = LlamaKVCache(config: config, batch: 1, capacity: promptTokens + steps + 1)
+        start = Date()
+        var hidden = model.language.forward(embeddings, cache: cache)
+        let prefill = Date().timeIntervalSince(start)
+        var times: [Double] = []
+        for _ in 0..<steps {
+            start = Date()
+            let last = Tensor(shape: [1, h], floats: Array(hidden.toFloats().suffix(h)))
+            let logits = Parallel.withBLASThreads(1) { model.language.logits(last).toFloats() }
+            var best = 0
+            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+            hidden = model.language.forward(try model.language.embed([best]).reshaped([1, 1, h]), cache: cache)
+            times.append(Date().timeIntervalSince(start))
+        }
+        times.sort()
+        let perToken = times[times.count / 2]
+        // Bytes a decode step must read: every decoder and lm_head weight once (bf16 in the official files) plus
+        // the f32 KV cache at this context length.
+        let i = config.intermediateSize, layers = config.numHiddenLayers
+        let weights = Double(layers * (4 * h * h + 3 * h * i) + config.vocabSize * h) * 2
+        let kv = Double(layers * 2 * (promptTokens + steps / 2) * h * 4)
+        let floor = (weights + kv) / (bandwidth * 1e9)
+        report.add([("benchmark", "janus_understanding"), ("load_s", format(load, 2)), ("prompt_tokens", String(promptTokens)),
+                    ("prefill_s", format(prefill, 2)), ("decode_ms_per_token", format(perToken * 1000)),
+                    ("bytes_per_token_GB", format((weights + kv) / 1e9, 2)), ("bandwidth_floor_ms", format(floor * 1000)),
+                    ("%_of_bandwidth", format(100 * floor / perToken))])
+    }
+
+    static func generation(_ url: URL, steps: Int, parallel: [Int], bandwidth: Double, _ report: inout BenchmarkReport) throws {
+        var start = Date()
+        let model = try JanusGenerationModel(folder: url)
+        let load = Date().timeIntervalSince(start)
+        let prompt = [100000] + Array(repeating: 3000, count: 18) + [100016]  // BOS, 18 text tokens, <begin_of_image>
+        for p in parallel {
+            var stepTimes: [Double] = []
+            var last = Date()
+            start = Date()
+            let generators = (0..<p).map { NumpyRandom(seed: UInt64($0)) }
+            _ = try model.generate(promptIDs: prompt, padID: 100015, images: p, cfgWeight: 5,
+                                   sampling: .sample(temperature: 1, generators: generators), stepLimit: steps) { _, _ in
+                let now = Date()
+                stepTimes.append(now.timeIntervalSince(last))
+                last = now
+            }
+            // The first entry includes the prompt prefill.
+            let prefill = stepTimes.first ?? 0
+            let rest = stepTimes.dropFirst().sorted()
+            let perStep = rest.isEmpty ? prefill : rest[rest.count / 2]
+            let full = Double(model.tokensPerImage) * perStep
+            report.add([("benchmark", "janus_generation"), ("load_s", format(load, 2)), ("images", String(p)), ("rows", String(2 * p)),
+                        ("prefill_and_first_step_s", format(prefill, 2)), ("ms_per_step", format(perStep * 1000)),
+                        ("steps_timed", String(rest.count)), ("projected_steps_s_per_prompt", format(full, 1))])
+        }
+        // VQ decode of one image from random codes.
+        let side = model.vq.gridSide(imageSize: model.imageSize)
+        var rng = NumpyRandom(seed: 3)
+        let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
+        start = Date()
+        _ = model.vq.decode(codes, side: side)
+        report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("seconds", format(Date().timeIntervalSince(start), 2)),
+                    ("read_bw_GB/s", format(bandwidth))])
+    }
+}
