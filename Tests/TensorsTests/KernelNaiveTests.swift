@@ -20,6 +20,8 @@ import TestSupport
             ([1, 6, 12, 12], [9, 2, 3, 3], 2, (0, 1, 0, 1), 1, 3),      // groups + asymmetric pad
             ([1, 3, 13, 13], [5, 3, 3, 3], 1, (2, 2, 2, 2), 2, 1),      // dilation
             ([2, 8, 5, 7], [16, 8, 1, 1], 1, (0, 0, 0, 0), 1, 1),       // pointwise
+            ([1, 3, 70, 130], [5, 3, 3, 3], 1, (1, 1, 1, 1), 1, 1),     // shifted GEMM over several grid tiles
+            ([2, 4, 9, 6], [3, 4, 2, 3], 1, (0, 1, 2, 0), 1, 1),        // shifted GEMM, asymmetric pad, 2×3 taps
         ]
         for (i, c) in cases.enumerated() {
             let x = rng.floats(c.x.reduce(1, *)), w = rng.floats(c.w.reduce(1, *)), b = rng.floats(c.w[0])
