@@ -45,7 +45,7 @@ let package = Package(
                           dependencies: ["Harness", "Suites", "Scorers", "Models", "Formats", "Tensors",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/JanusEvalCLI"),
-        .executableTarget(name: "JanusBench", dependencies: ["Tensors", "Formats", "Scorers", "Models", "COpenBLAS"],
+        .executableTarget(name: "JanusBench", dependencies: ["Tensors", "Formats", "Scorers", "Models", "COpenBLAS", "CKernels"],
                           path: "Benchmarks/JanusBench", swiftSettings: optimized),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import Foundation
 import Tensors
@@ -12,7 +13,8 @@ enum EnvironmentBenchmark {
     }
 }
 
-/// Read bandwidth: sum a 1 GiB float array, split in contiguous chunks over the threads.
+/// Read bandwidth: sum a 1 GiB float array (C kernel, widest SIMD, eight accumulators), split in contiguous chunks
+/// over the threads.
 enum BandwidthBenchmark {
     static func measure(threads: Int) -> Double {
         let count = 1 << 28   // 1 GiB of f32
@@ -27,13 +29,7 @@ enum BandwidthBenchmark {
             Parallel.forEachChunk(threads, minChunk: 1) { r in
                 for t in r {
                     let lo = count / threads * t, hi = t == threads - 1 ? count : count / threads * (t + 1)
-                    var acc = SIMD16<Float>()
-                    var i = lo
-                    while i + 16 <= hi {
-                        acc += UnsafeRawPointer(data + i).loadUnaligned(as: SIMD16<Float>.self)
-                        i += 16
-                    }
-                    partial[t] = acc.sum()
+                    partial[t] = jk_read_sum(Int32(KernelDispatch.level), data + lo, hi - lo)
                 }
             }
             sink += partial[0]
@@ -125,5 +121,32 @@ extension Tensor {
         let p = out.rawPointer.assumingMemoryBound(to: UInt16.self)
         for i in 0..<src.count { p[i] = HalfPrecision.bf16Bits(from: src[i]) }
         return out
+    }
+}
+
+/// The VQ decoder's heaviest convolution shapes (3×3, stride 1, pad 1) in GFLOP/s, per grid tile width of the
+/// shifted-GEMM path, next to sgemm at 2048² in the same run.
+enum ConvBenchmark {
+    static func run(_ report: inout BenchmarkReport) {
+        var rng = NumpyRandom(seed: 5)
+        let shapes = [(channels: 128, side: 384), (channels: 256, side: 192), (channels: 512, side: 48)]
+        let saved = Conv2D.tileColumns
+        defer { Conv2D.tileColumns = saved }
+        for shape in shapes {
+            let c = shape.channels, s = shape.side
+            let x = Tensor(shape: [1, c, s, s], floats: (0..<c * s * s).map { _ in Float(rng.random() - 0.5) })
+            let w = Tensor(shape: [c, c, 3, 3], floats: (0..<c * c * 9).map { _ in Float(rng.random() - 0.5) * 0.05 })
+            let flops = 2.0 * 9 * Double(c * c) * Double(s * s)
+            for tile in [1024, 2048, 4096, 8192] {
+                Conv2D.tileColumns = tile
+                let t = medianSeconds(repeats: 3) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) }
+                report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("tile_columns", String(tile)),
+                            ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
+            }
+        }
+        let n = 2048
+        let a = Tensor(shape: [n, n], floats: (0..<n * n).map { _ in Float(rng.random()) })
+        let t = medianSeconds(repeats: 3) { _ = Matmul.matmul(a, a) }
+        report.add([("benchmark", "sgemm_2048"), ("threads", String(Parallel.threadCount)), ("GFLOP/s", format(2.0 * pow(Double(n), 3) / t / 1e9))])
     }
 }

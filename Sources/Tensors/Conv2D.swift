@@ -2,6 +2,9 @@
 /// Stride 1, no dilation, one group (every VQ convolution): shifted GEMMs on a padded grid (`shiftedGEMM`).
 /// Other cases: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
 public enum Conv2D {
+    /// Grid columns per tile of `shiftedGEMM` (whole rows of the padded grid, at least one). 1024 was fastest for
+    /// every VQ decoder shape in `janus-bench conv` (the output tile stays in L2 across the nine taps).
+    nonisolated(unsafe) public static var tileColumns = 1024
     public struct Options: Sendable {
         public var stride: (Int, Int) = (1, 1)
         /// (top, bottom, left, right): asymmetric padding covers the VQ encoder's (0, 1, 0, 1).
@@ -113,20 +116,23 @@ public enum Conv2D {
         // Weights as [tap][Cout][Cin].
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: taps * cout * cin)
         // One extra row of zeros: the last tile's shifted windows run up to kw − 1 past the padded grid.
-        let padded = UnsafeMutablePointer<Float>.allocate(capacity: cin * hp * wp + wp)
-        defer { packed.deallocate(); padded.deallocate() }
+        // A tensor's storage, so the block comes from (and returns to) the large-block cache: same-shaped
+        // convolutions follow each other through the decoder.
+        let paddedStorage = TensorStorage(zeroedByteCount: (cin * hp * wp + wp) * MemoryLayout<Float>.size)
+        let padded = paddedStorage.base.bindMemory(to: Float.self, capacity: cin * hp * wp + wp)
+        defer { packed.deallocate(); withExtendedLifetime(paddedStorage) {} }
         w.withFloats { pw in
             for o in 0..<cout { for c in 0..<cin { for t in 0..<taps {
                 packed[(t * cout + o) * cin + c] = pw[(o * cin + c) * taps + t]
             } } }
         }
-        let gridRows = outH, tileRows = max(1, 4096 / wp)
+        let gridRows = outH, tileRows = max(1, Conv2D.tileColumns / wp)
         let tiles = (gridRows + tileRows - 1) / tileRows
         let biasValues = bias?.toFloats()
         input.withFloats { px in out.withMutableFloats { py in
             let x = px.baseAddress!, y = py.baseAddress!
             for n in 0..<batch {
-                padded.initialize(repeating: 0, count: cin * hp * wp + wp)
+                if n > 0 { padded.update(repeating: 0, count: cin * hp * wp + wp) }
                 Parallel.forEachChunk(cin, minChunk: 8) { channels in
                     for c in channels {
                         let src = x + (n * cin + c) * height * width, dst = padded + c * hp * wp

@@ -12,10 +12,17 @@ import COpenBLAS
 public enum Parallel {
     nonisolated(unsafe) private static var configuredThreads = 0
 
-    /// Threads used by our kernels and by OpenBLAS (default: all cores).
+    /// Threads used by our kernels and by OpenBLAS: `setThreadCount`, else `$JANUS_EVAL_THREADS`, else all cores.
     public static var threadCount: Int {
-        configuredThreads > 0 ? configuredThreads : ProcessInfoCores.count
+        configuredThreads > 0 ? configuredThreads : (environmentThreads ?? ProcessInfoCores.count)
     }
+
+    /// `JANUS_EVAL_THREADS` when it is a positive integer.
+    static let environmentThreads: Int? = {
+        guard let raw = getenv("JANUS_EVAL_THREADS"), let n = Int(String(cString: raw)), n > 0 else { return nil }
+        openblas_set_num_threads(Int32(n))
+        return n
+    }()
 
     /// Sets the thread count for our kernels and OpenBLAS. Call before starting work, not concurrently with it.
     public static func setThreadCount(_ n: Int) {

@@ -29,11 +29,20 @@ import TestSupport
         let b = try JSONReader.parse(file: four + "/generation.json").cursor.array("tokens")
         #expect(a[0].value == b[0].value)      // image 0 is the same alone or among four
         #expect(b[0].value != b[1].value)      // different images differ
+        // One thread (our kernels and BLAS) instead of all cores: the same tokens.
         let threads = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--seed", "7", "--parallel", "1",
-                                         "--out", one + "-t1", "a cat"], environment: ["OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"])
+                                         "--out", one + "-t1", "a cat"], environment: ["JANUS_EVAL_THREADS": "1", "PATH": "/usr/bin:/bin"])
         #expect(threads.status == 0)
-        // One BLAS thread instead of two: the same tokens.
-        #expect(try JSONReader.parse(file: one + "-t1/generation.json").cursor.array("tokens")[0].value == a[0].value)
+        let single = try JSONReader.parse(file: one + "-t1/generation.json").cursor
+        #expect(try single.object("settings").int("threads") == 1)
+        #expect(try single.array("tokens")[0].value == a[0].value)
+        // Another seed: another image.
+        let other = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--seed", "8", "--parallel", "1",
+                                       "--threads", "2", "--out", one + "-s8", "a cat"])
+        #expect(other.status == 0)
+        let seed8 = try JSONReader.parse(file: one + "-s8/generation.json").cursor
+        #expect(try seed8.object("settings").int("threads") == 2)
+        #expect(try seed8.array("tokens")[0].value != a[0].value)
     }
 
     @Test func janusFlowIsRefusedClearly() throws {

@@ -1,13 +1,14 @@
 """PyTorch reference timings on a (random) full-size Janus checkpoint, to print next to janus-eval's own.
 
     JANUS_SRC=... python bench_janus_reference.py CKPT_DIR [--threads 2] [--dtype bf16|f32]
-        [--prompt-tokens 600] [--decode-tokens 16] [--cfg-rows 2,4,8] [--gen-steps 8]
+        [--prompt-tokens 600] [--decode-tokens 16] [--cfg-rows 2,4,8] [--gen-steps 8] [--image-tokens 576]
 
 Measures with the official code (`MultiModalityCausalLM` loaded from CKPT_DIR by from_pretrained):
 - load seconds and peak RSS;
 - understanding: prefill of a ~N-token prompt (576 image embeddings + text) and greedy decode ms/token (batch 1);
 - generation: ms per classifier-free-guidance token step at 2P rows (P = 1, 2, 4) incl. gen_head, the CFG mix,
-  sampling and the gen_aligner feedback, after a prefill of the generation prompt.
+  sampling and the gen_aligner feedback, after a prefill of the generation prompt;
+- VQ decode seconds for one image (random codes).
 Prints one JSON object (medians) on the last line.
 """
 import argparse
@@ -34,6 +35,7 @@ def main():
     ap.add_argument("--decode-tokens", type=int, default=16)
     ap.add_argument("--cfg-rows", default="2,4,8")
     ap.add_argument("--gen-steps", type=int, default=8)
+    ap.add_argument("--image-tokens", type=int, default=576)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     dtype = torch.bfloat16 if args.dtype == "bf16" else torch.float32
@@ -85,6 +87,13 @@ def main():
                 hidden_state = out.last_hidden_state
                 steps.append(time.perf_counter() - t0)
             result["cfg_step_ms"][str(rows)] = 1000 * statistics.median(steps)
+        # VQ decode of one image from random codes, in the model's dtype (as generation_inference.py runs it).
+        vq = model.gen_vision_model
+        side = int(round((args.image_tokens) ** 0.5))
+        codes = torch.randint(0, vq.quantize.n_e, (1, side * side), generator=torch.Generator().manual_seed(3))
+        t0 = time.perf_counter()
+        vq.decode_code(codes.to(torch.int), shape=[1, vq.quantize.e_dim, side, side])
+        result["vq_decode_s_per_image"] = time.perf_counter() - t0
     result["peak_rss_gib"] = peak_rss_gib()
     print(json.dumps(result))
 

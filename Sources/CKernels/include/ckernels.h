@@ -33,6 +33,9 @@ void jk_convert_rows(int level, int wtype, const void *W, int K, int n0, int n1,
 /// Converts `count` elements of type wtype to f32.
 void jk_to_f32(int level, int wtype, const void *src, size_t count, float *out);
 
+/// Sum of n floats, streamed at the given SIMD level (the read-bandwidth benchmark's kernel).
+float jk_read_sum(int level, const float *p, size_t n);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

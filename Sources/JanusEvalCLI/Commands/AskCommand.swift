@@ -2,6 +2,7 @@ import ArgumentParser
 import Formats
 import Foundation
 import Models
+import Tensors
 
 /// Which model to run: a known name (weights found by `WeightLocator`) or a folder.
 struct ModelOptions: ParsableArguments {
@@ -14,12 +15,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Chat roles: pro (<|User|>/<|Assistant|>) or plain (User/Assistant). Default: by model, or by the tokenizer for --weights.")
     var template: String?
 
+    @Option(help: "Compute threads (default: $JANUS_EVAL_THREADS, else every core). Results do not depend on it.")
+    var threads: Int?
+
     func validate() throws {
         guard (model == nil) != (weights == nil) else { throw ValidationError("give exactly one of --model NAME or --weights DIR") }
         if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
     }
 
     func resolve() throws -> (URL, ChatTemplate?) {
+        if let threads { Parallel.setThreadCount(threads) }
         let chosen: ChatTemplate? = template.map { $0 == "pro" ? .pro : .plain }
         if let weights { return (URL(fileURLWithPath: weights), chosen) }
         let preset = try ModelRegistry.preset(named: model!)
