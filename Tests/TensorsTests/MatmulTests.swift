@@ -98,4 +98,22 @@ import TestSupport
         let two = Linear.apply(x, weight: w).toFloats()
         #expect(one == two)
     }
+
+    @Test(arguments: [1, 2, 5, 8, 12])
+    func fusedProductsEqualSeparateOnesBitForBit(rows: Int) {
+        // q/k/v-like weights of different heights sharing one input, at every SIMD level this CPU runs.
+        var rng = TestRandom(seed: 9)
+        let k = 320
+        let x = Tensor(shape: [rows, k], floats: rng.floats(rows * k))
+        let weights = [515, 64, 130].map { n in Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16) }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.forcedLevel = level
+            defer { KernelDispatch.forcedLevel = nil }
+            let fused = Linear.applyMany(x, weights: weights)
+            for (i, w) in weights.enumerated() {
+                #expect(fused[i].shape == [rows, w.shape[0]])
+                #expect(fused[i].toFloats() == Linear.apply(x, weight: w).toFloats(), "level \(level), weight \(i)")
+            }
+        }
+    }
 }

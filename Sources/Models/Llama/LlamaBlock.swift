@@ -29,9 +29,10 @@ public struct LlamaBlock: @unchecked Sendable {
                  keyMask: [[Bool]]?) {
         let batch = cache.batch, hidden = x.shape[1]
         let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
-        let qs = headsFirst(Linear.apply(normed, weight: q), batch: batch, steps: steps, heads: heads)
-        let ks = headsFirst(Linear.apply(normed, weight: k), batch: batch, steps: steps, heads: kvHeads)
-        let vs = headsFirst(Linear.apply(normed, weight: v), batch: batch, steps: steps, heads: kvHeads)
+        let qkv = Linear.applyMany(normed, weights: [q, k, v])
+        let qs = headsFirst(qkv[0], batch: batch, steps: steps, heads: heads)
+        let ks = headsFirst(qkv[1], batch: batch, steps: steps, heads: kvHeads)
+        let vs = headsFirst(qkv[2], batch: batch, steps: steps, heads: kvHeads)
         rope.apply(qs, positions: positions)
         rope.apply(ks, positions: positions)
         let past = cache.length, total = past + steps
@@ -80,7 +81,8 @@ public struct LlamaBlock: @unchecked Sendable {
         let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o)
         add(&x, projected)
         let normed2 = Normalization.rmsNorm(x, weight: postAttentionNorm, eps: eps)
-        let g = Linear.apply(normed2, weight: gate), u = Linear.apply(normed2, weight: up)
+        let gateUp = Linear.applyMany(normed2, weights: [gate, up])
+        let g = gateUp[0], u = gateUp[1]
         g.withMutableFloats { gp in u.withFloats { up in
             for i in 0..<gp.count { let s = gp[i]; gp[i] = s / (1 + expf(-s)) * up[i] }
         } }
