@@ -4,7 +4,7 @@ import Tensors
 
 /// A full-size (random) checkpoint end to end, next to the read bandwidth measured in the same run:
 /// understanding (prefill of a ~600-token prompt, greedy decode ms/token) and text-to-image (ms per guidance token
-/// step at P = 1, 2, 4, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
+/// step at P = 1, 2, 4 at the mean context of a whole image, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
 ///
 ///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_PARTS=understanding,generation]
 ///         janus-bench janus
@@ -70,7 +70,10 @@ enum JanusModelBenchmark {
         var start = Date()
         let model = try JanusGenerationModel(folder: url)
         let load = Date().timeIntervalSince(start)
-        let prompt = [100000] + Array(repeating: 3000, count: 18) + [100016]  // BOS, 18 text tokens, <begin_of_image>
+        // BOS, text, <begin_of_image>: as long as the mean context over a whole image (a 20-token prompt plus half
+        // of the image's tokens), so each timed step reads as much KV cache as an average step of a full image.
+        let context = 20 + model.tokensPerImage / 2
+        let prompt = [100000] + Array(repeating: 3000, count: context - 2) + [100016]
         for p in parallel {
             var stepTimes: [Double] = []
             var last = Date()
@@ -88,6 +91,7 @@ enum JanusModelBenchmark {
             let perStep = rest.isEmpty ? prefill : rest[rest.count / 2]
             let full = Double(model.tokensPerImage) * perStep
             report.add([("benchmark", "janus_generation"), ("load_s", format(load, 2)), ("images", String(p)), ("rows", String(2 * p)),
+                        ("context", String(context)),
                         ("prefill_and_first_step_s", format(prefill, 2)), ("ms_per_step", format(perStep * 1000)),
                         ("steps_timed", String(rest.count)), ("projected_steps_s_per_prompt", format(full, 1))])
         }

@@ -1,3 +1,4 @@
+import CKernels
 /// Scaled dot-product attention, softmax(q·kᵀ·scale + mask)·v, per batch row and head.
 ///
 /// Masks: `causal` lets query i (of Sq) see keys j ≤ (Sk − Sq) + i, i.e. everything in the KV cache before it
@@ -39,5 +40,14 @@ public enum Attention {
             }
         } } } }
         return out
+    }
+
+    /// One query row of one head against `count` cached keys and values (rows of `dim` floats, contiguous):
+    /// out = softmax(scale·q·Kᵀ over the visible keys)·V, streamed by a SIMD kernel (decode steps). `visible`:
+    /// nil for all keys, else `count` flags (0 hides the key); `scratch` holds `count` floats. No visible key → zeros.
+    public static func attendRow(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                                 count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
+                                 scratch: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        jk_attend_row(Int32(KernelDispatch.level), query, keys, values, Int32(count), Int32(dim), scale, visible, scratch, out)
     }
 }

@@ -36,6 +36,39 @@ import TestSupport
         }
     }
 
+    @Test func decodeAttentionRowAtEverySIMDLevel() {
+        var rng = TestRandom(seed: 12)
+        for (dim, count) in [(128, 613), (128, 17), (24, 40), (64, 1)] {
+            let q = rng.floats(dim), keys = rng.floats(count * dim).map { $0 * 3 }, values = rng.floats(count * dim)
+            let masks: [[UInt8]?] = [nil, (0..<count).map { $0 % 3 == 1 ? 0 : 1 }, [UInt8](repeating: 0, count: count)]
+            for mask in masks {
+                // Naive: softmax over the visible keys in Double, then the weighted sum of values.
+                let scale = 1 / Float(dim).squareRoot()
+                let visible = (0..<count).filter { mask?[$0] ?? 1 != 0 }
+                var want = [Float](repeating: 0, count: dim)
+                if !visible.isEmpty {
+                    let scores = visible.map { j in Double(scale) * (0..<dim).reduce(0.0) { $0 + Double(q[$1]) * Double(keys[j * dim + $1]) } }
+                    let m = scores.max()!, e = scores.map { Foundation.exp($0 - m) }, sum = e.reduce(0, +)
+                    for (t, j) in visible.enumerated() { for i in 0..<dim { want[i] += Float(Double(values[j * dim + i]) * e[t] / sum) } }
+                }
+                for level in KernelDispatch.availableLevels {
+                    KernelDispatch.forcedLevel = level
+                    defer { KernelDispatch.forcedLevel = nil }
+                    var got = [Float](repeating: .nan, count: dim), scratch = [Float](repeating: 0, count: count)
+                    q.withUnsafeBufferPointer { qp in keys.withUnsafeBufferPointer { kp in values.withUnsafeBufferPointer { vp in
+                        let run = { (maskPointer: UnsafePointer<UInt8>?) in
+                            Attention.attendRow(query: qp.baseAddress!, keys: kp.baseAddress!, values: vp.baseAddress!, count: count,
+                                                dim: dim, scale: scale, visible: maskPointer, scratch: &scratch, out: &got)
+                        }
+                        if let mask { mask.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+                    } } }
+                    if visible.isEmpty { #expect(got.allSatisfy { $0 == 0 }, "no visible key gives zeros"); continue }
+                    report("attention row dim \(dim) keys \(count) masked \(mask != nil) level \(level)", got, want)
+                }
+            }
+        }
+    }
+
     @Test func conv2dHandChecked() {
         // 3×3 input 1..9, 2×2 kernel of ones, no padding → sums of each 2×2 window.
         let y = Conv2D.apply(Tensor(shape: [1, 1, 3, 3], floats: (1...9).map(Float.init)),

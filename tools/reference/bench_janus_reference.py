@@ -67,7 +67,9 @@ def main():
         # Generation: CFG token steps at 2P rows, as generation_inference.py runs them.
         result["cfg_step_ms"] = {}
         for rows in [int(r) for r in args.cfg_rows.split(",")]:
-            ids = torch.full((rows, 20), 100002, dtype=torch.long)
+            # As long as the mean context over a whole image (20-token prompt + half the image tokens), like
+            # janus-bench's generation steps.
+            ids = torch.full((rows, 20 + args.image_tokens // 2), 100002, dtype=torch.long)
             ids[:, 0] = 100000
             out = lm.model(inputs_embeds=lm.get_input_embeddings()(ids), use_cache=True)
             past = out.past_key_values

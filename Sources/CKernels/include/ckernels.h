@@ -36,6 +36,12 @@ void jk_to_f32(int level, int wtype, const void *src, size_t count, float *out);
 /// Sum of n floats, streamed at the given SIMD level (the read-bandwidth benchmark's kernel).
 float jk_read_sum(int level, const float *p, size_t n);
 
+/// One query row of one head against `total` cached keys and values (rows of `dim` floats):
+/// out = softmax(scale · q·Kᵀ, hidden keys excluded) · V. `visible` is null (all keys) or `total` flags (0 = hidden);
+/// `scores` is scratch for `total` floats. With no visible key the output is zeros.
+void jk_attend_row(int level, const float *q, const float *keys, const float *values, int total, int dim, float scale,
+                   const uint8_t *visible, float *scores, float *out);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

@@ -53,6 +53,28 @@ public struct LlamaBlock: @unchecked Sendable {
         let groups = heads / kvHeads
         qs.withFloats { qp in attended.withMutableFloats { out in
             let (qp, out) = (qp.baseAddress!, out.baseAddress!)
+            if steps == 1 {
+                // Decode: one query per row; a streaming kernel per (row, head) over the cached keys and values.
+                let visible: [[UInt8]]? = keyMask.map { rows in rows.map { row in (0..<total).map { row[$0] ? 1 : 0 } } }
+                Parallel.forEachChunk(batch * heads) { pairs in
+                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: total)
+                    defer { scores.deallocate() }
+                    for pair in pairs {
+                        let b = pair / heads, hh = pair % heads, kvh = hh / groups
+                        let q = qp + (b * heads + hh) * headDim, o = out + b * heads * headDim + hh * headDim
+                        if let visible {
+                            visible[b].withUnsafeBufferPointer { mask in
+                                Attention.attendRow(query: q, keys: cache.keyBase(layer, b, kvh), values: cache.valueBase(layer, b, kvh),
+                                                    count: total, dim: headDim, scale: scale, visible: mask.baseAddress, scratch: scores, out: o)
+                            }
+                        } else {
+                            Attention.attendRow(query: q, keys: cache.keyBase(layer, b, kvh), values: cache.valueBase(layer, b, kvh),
+                                                count: total, dim: headDim, scale: scale, visible: nil, scratch: scores, out: o)
+                        }
+                    }
+                }
+                return
+            }
             Parallel.withBLASThreads(1) {
                 Parallel.forEachChunk(batch * heads) { pairs in
                     let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
