@@ -33,6 +33,19 @@ import TestSupport
         #expect(s.ruleSet == "vlmevalkit-can_infer@e8e78f05")
     }
 
+    @Test func cellsPandasReadsAsNaNAreNoOptions() throws {
+        // VLMEvalKit loads the TSV with pandas.read_csv: "None", "N/A", "NULL", "NA" … become NaN and the option
+        // (or hint) disappears from the prompt; "none" (lower case) and "0" stay.
+        let path = FixturePaths.temporaryDirectory().appendingPathComponent("mm-na.tsv")
+        try ("index\tquestion\thint\tA\tB\tC\tD\tanswer\tcategory\timage\n"
+             + "0\tWhich?\tNone\tred\tNone\tnone\tN/A\tA\tcolor\tAAAA\n"
+             + "1\tHow many?\tNULL\t0\tNA\t#N/A\t2\tD\tcount\tAAAA\n").write(to: path, atomically: true, encoding: .utf8)
+        let q = try MMBenchQuestion.read(file: path.path)
+        #expect(q[0].options.map(\.letter) == ["A", "C"] && q[0].options.map(\.text) == ["red", "none"] && q[0].hint == nil)
+        #expect(q[1].options.map(\.letter) == ["A", "D"] && q[1].options.map(\.text) == ["0", "2"] && q[1].hint == nil)
+        #expect(TSVTable.pandasMissingValues.count == 19)
+    }
+
     @Test func missingColumnIsAClearError() throws {
         let path = FixturePaths.temporaryDirectory().appendingPathComponent("mm.tsv")
         try "index\tquestion\tA\tB\n0\tq\tx\ty\n".write(to: path, atomically: true, encoding: .utf8)

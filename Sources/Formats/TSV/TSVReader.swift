@@ -12,6 +12,17 @@ public struct TSVTable: Sendable {
 
     public func column(_ name: String) -> Int? { columns.firstIndex(of: name.lowercased()) }
 
+    /// The cell strings pandas' `read_csv` turns into NaN by default (pandas 2.x `STR_NA_VALUES`). VLMEvalKit
+    /// loads its TSVs that way and drops NaN options and hints, so an MMBench option that reads "None" or "N/A"
+    /// is no option there; we must read it the same way to score the same questions.
+    public static let pandasMissingValues: Set<String> = [
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A",
+        "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    ]
+
+    /// Whether pandas would read this cell as NaN.
+    public static func isPandasMissing(_ cell: String) -> Bool { pandasMissingValues.contains(cell) }
+
     public static func read(file path: String) throws -> TSVTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TSVError(file: path, line: 0, detail: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")

@@ -52,12 +52,13 @@ public struct MMBenchQuestion: Equatable, Sendable {
             guard let idx = Int(row[index]) else {
                 throw TSVError(file: path, line: table.rowLines[r], detail: "index \"\(row[index])\" is not an integer")
             }
-            // pandas reads empty cells as NaN: an empty option or hint is absent.
+            // VLMEvalKit reads the TSV with pandas and skips NaN options and hints: empty cells, and cells pandas
+            // reads as NaN by default ("None", "N/A", "NULL", ...), are absent.
             let options = letters.compactMap { l -> (letter: String, text: String)? in
                 let v = row[table.column(l)!]
-                return v.isEmpty || v == "nan" ? nil : (l, v)
+                return TSVTable.isPandasMissing(v) ? nil : (l, v)
             }
-            let h = hint.map { row[$0] }.flatMap { $0.isEmpty || $0 == "nan" ? nil : $0 }
+            let h = hint.map { row[$0] }.flatMap { TSVTable.isPandasMissing($0) ? nil : $0 }
             var data = row[image]
             if data.count <= 64, let ref = Int(data) {
                 guard let original = images[ref] else {
