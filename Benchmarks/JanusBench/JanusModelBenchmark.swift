@@ -6,7 +6,8 @@ import Tensors
 /// understanding (prefill of a ~600-token prompt, greedy decode ms/token) and text-to-image (ms per guidance token
 /// step at P = 1, 2, 4 at the mean context of a whole image, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
 ///
-///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_PARTS=understanding,generation]
+///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_CONTEXT=308]
+///         [JANUS_BENCH_PARTS=understanding,generation]
 ///         janus-bench janus
 ///
 /// Without JANUS_BENCH_WEIGHTS the benchmark says so and does nothing (CI has no full-size checkpoint).
@@ -72,7 +73,8 @@ enum JanusModelBenchmark {
         let load = Date().timeIntervalSince(start)
         // BOS, text, <begin_of_image>: as long as the mean context over a whole image (a 20-token prompt plus half
         // of the image's tokens), so each timed step reads as much KV cache as an average step of a full image.
-        let context = 20 + model.tokensPerImage / 2
+        // ($JANUS_BENCH_CONTEXT overrides it: the guidance prefill of that many positions × 2P rows is costly at 7B.)
+        let context = max(2, Int(ProcessInfo.processInfo.environment["JANUS_BENCH_CONTEXT"] ?? "") ?? (20 + model.tokensPerImage / 2))
         let prompt = [100000] + Array(repeating: 3000, count: context - 2) + [100016]
         for p in parallel {
             var stepTimes: [Double] = []

@@ -1,3 +1,4 @@
+import Foundation
 import Formats
 import Scorers
 import Suites
@@ -16,6 +17,18 @@ extension TestRandom: RandomNumberGenerator {}
         #expect(all[0].split == "random" && all[0].id == "1")
         #expect(POPEQuestionFile.version(of: all).hasPrefix("POPE edebdda"))
         #expect(POPEQuestionFile.version(of: all.filter { !$0.text.contains("imange") }).hasPrefix("POPE 109985c"))
+    }
+
+    @Test func crlfOfficialFilesReadTheSame() throws {
+        // Some copies of the official files (e.g. those checked out on Windows) end lines with CRLF.
+        let source = FixturePaths.path("pope/coco_pope_random.json")
+        let text = try String(contentsOfFile: source, encoding: .utf8)
+        let crlf = FixturePaths.temporaryDirectory("pope-crlf").appendingPathComponent("coco_pope_random.json")
+        try text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")
+            .write(to: crlf, atomically: true, encoding: .utf8)
+        let a = try POPEQuestionFile.readOfficial(file: source), b = try POPEQuestionFile.readOfficial(file: crlf.path)
+        #expect(a.count == b.count && a.count > 0)
+        #expect(a.map(\.text) == b.map(\.text) && a.map(\.answerIsYes) == b.map(\.answerIsYes) && a.map(\.id) == b.map(\.id))
     }
 
     @Test func readsVLMEvalKitTSVAndExplodesCategories() throws {

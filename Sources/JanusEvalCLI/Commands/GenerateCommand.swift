@@ -71,7 +71,9 @@ struct GenerateCommand: ParsableCommand {
             for (i, pixels) in images.enumerated() {
                 try PNGCodec.write(RGBImage(width: model.imageSize, height: model.imageSize, pixels: pixels), to: out + "/img_\(i).png")
             }
+            // Where the time went: the prompt (prefill and the first token step), the other token steps, VQ decode.
             let prefill = firstStep.map { $0.timeIntervalSince(generationStart) } ?? 0
+            let laterSteps = max(model.tokensPerImage - 1, 1), stepsOnly = max(stepsSeconds - prefill, 0)
             let report = JSONObject([
                 ("prompt", .string(prompt)), ("prompt_ids", .array(ids.map { .int(Int64($0)) })),
                 ("settings", .object(JSONObject([("seed", .int(Int64(seed))), ("cfg", .double(Double(cfg))),
@@ -80,13 +82,17 @@ struct GenerateCommand: ParsableCommand {
                                                  ("template", .string(template.userRole)), ("weights", .string(folder.path))]))),
                 ("tokens", .array(tokens.map { .array($0.map { .int(Int64($0)) }) })),
                 ("timings", .object(JSONObject([("load_s", .double(loadSeconds)), ("prefill_and_first_step_s", .double(prefill)),
-                                                ("token_steps_s", .double(stepsSeconds)),
-                                                ("ms_per_step", .double(1000 * stepsSeconds / Double(max(model.tokensPerImage, 1)))),
-                                                ("vq_decode_s", .double(decodeSeconds))]))),
+                                                ("token_steps_s", .double(stepsOnly)),
+                                                ("ms_per_step", .double(1000 * stepsOnly / Double(laterSteps))),
+                                                ("vq_decode_s", .double(decodeSeconds)),
+                                                ("seconds_per_image", .double((stepsSeconds + decodeSeconds) / Double(images.count)))]))),
             ])
             try Data((JSONWriter(style: .pythonDumps).string(.object(report)) + "\n").utf8)
                 .write(to: URL(fileURLWithPath: out + "/generation.json"))
-            print("wrote \(images.count) image(s) to \(out) in \(String(format: "%.1f", stepsSeconds + decodeSeconds)) s")
+            print("wrote \(images.count) image(s) to \(out) in \(String(format: "%.1f", stepsSeconds + decodeSeconds)) s: prompt "
+                  + String(format: "%.1f s, %d more token steps %.1f s (%.0f ms each), VQ decode %.1f s (%.1f s per image)",
+                           prefill, laterSteps, stepsOnly, 1000 * stepsOnly / Double(laterSteps), decodeSeconds,
+                           decodeSeconds / Double(images.count)))
         } catch let error as ValidationError {
             throw error
         } catch {
