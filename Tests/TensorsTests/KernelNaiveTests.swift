@@ -126,6 +126,34 @@ import TestSupport
         report("softmax", Activations.softmax(Tensor(shape: [10, 100], floats: Array(x))).toFloats(), rows.flatMap { Naive.softmax($0).map(Float.init) })
     }
 
+    @Test func siluAtEverySIMDLevelIncludingExtremes() {
+        // The AVX-512 path computes exp with its own polynomial: check it element by element (relative error)
+        // over the whole float range that matters, tails of the 16-lane loop, and the fused multiply.
+        var rng = TestRandom(seed: 14)
+        let x = rng.floats(1037).map { $0 * 30 } + [-200, -104, -88, -87.5, -20, -1e-30, 0, 1e-30, 20, 88, 89, 200, .infinity, -.infinity]
+        let times = rng.floats(x.count)
+        let want = x.map { Double($0) / (1 + exp(-Double($0))) }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.forcedLevel = level
+            defer { KernelDispatch.forcedLevel = nil }
+            let got = Activations.silu(Tensor(shape: [x.count], floats: x)).toFloats()
+            var fused = [Float](repeating: 0, count: x.count)
+            x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in fused.withUnsafeMutableBufferPointer { fp in
+                Activations.siluRaw(xp.baseAddress!, times: tp.baseAddress!, into: fp.baseAddress!, count: x.count)
+            } } }
+            var worst = 0.0
+            for i in x.indices where x[i].isFinite {
+                let tolerance = 4e-7 * max(abs(want[i]), 1e-30)
+                #expect(abs(Double(got[i]) - want[i]) <= tolerance, "silu(\(x[i])) = \(got[i]), want \(want[i]) at level \(level)")
+                #expect(abs(Double(fused[i]) - want[i] * Double(times[i])) <= 2 * tolerance * max(1, abs(Double(times[i]))) + 1e-30)
+                if abs(want[i]) > 1e-30 { worst = max(worst, abs(Double(got[i]) - want[i]) / abs(want[i])) }
+            }
+            #expect(got[x.count - 2] == .infinity)   // silu(+inf); silu(−inf) is NaN as in PyTorch (−inf · 0)
+            #expect(got[x.count - 1].isNaN)
+            print("SiLU level \(level): worst relative error \(worst)")
+        }
+    }
+
     @Test func attentionAgainstNaiveIncludingFullyMaskedRows() {
         var rng = TestRandom(seed: 13)
         for (b, h, sq, sk, d, causal) in [(2, 3, 7, 7, 16, true), (1, 4, 1, 9, 32, true), (2, 2, 5, 8, 8, false)] {

@@ -42,6 +42,9 @@ float jk_read_sum(int level, const float *p, size_t n);
 void jk_attend_row(int level, const float *q, const float *keys, const float *values, int total, int dim, float scale,
                    const uint8_t *visible, float *scores, float *out);
 
+/// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
+void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

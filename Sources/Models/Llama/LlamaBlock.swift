@@ -106,7 +106,7 @@ public struct LlamaBlock: @unchecked Sendable {
         let gateUp = Linear.applyMany(normed2, weights: [gate, up])
         let g = gateUp[0], u = gateUp[1]
         g.withMutableFloats { gp in u.withFloats { up in
-            for i in 0..<gp.count { let s = gp[i]; gp[i] = s / (1 + expf(-s)) * up[i] }
+            Activations.siluRaw(gp.baseAddress!, times: up.baseAddress!, into: gp.baseAddress!, count: gp.count)
         } }
         add(&x, Linear.apply(g, weight: down))
         _ = hidden
