@@ -7,7 +7,7 @@ import Tensors
 /// step at P = 1, 2, 4 at the mean context of a whole image, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
 ///
 ///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_CONTEXT=308]
-///         [JANUS_BENCH_PARTS=understanding,generation]
+///         [JANUS_BENCH_PRECISION=f32|bf16] [JANUS_BENCH_PARTS=understanding,generation]
 ///         janus-bench janus
 ///
 /// Without JANUS_BENCH_WEIGHTS the benchmark says so and does nothing (CI has no full-size checkpoint).
@@ -71,6 +71,8 @@ enum JanusModelBenchmark {
         var start = Date()
         let model = try JanusGenerationModel(folder: url)
         let load = Date().timeIntervalSince(start)
+        let precision = ActivationPrecision(rawValue: ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"] ?? "f32") ?? .f32
+        model.activationPrecision = precision
         // BOS, text, <begin_of_image>: as long as the mean context over a whole image (a 20-token prompt plus half
         // of the image's tokens), so each timed step reads as much KV cache as an average step of a full image.
         // ($JANUS_BENCH_CONTEXT overrides it: the guidance prefill of that many positions × 2P rows is costly at 7B.)
@@ -93,7 +95,7 @@ enum JanusModelBenchmark {
             let perStep = rest.isEmpty ? prefill : rest[rest.count / 2]
             let full = Double(model.tokensPerImage) * perStep
             report.add([("benchmark", "janus_generation"), ("load_s", format(load, 2)), ("images", String(p)), ("rows", String(2 * p)),
-                        ("context", String(context)),
+                        ("context", String(context)), ("precision", precision.rawValue),
                         ("prefill_and_first_step_s", format(prefill, 2)), ("ms_per_step", format(perStep * 1000)),
                         ("steps_timed", String(rest.count)), ("projected_steps_s_per_prompt", format(full, 1))])
         }

@@ -8,3 +8,17 @@ int jk_cpu_level(void) {
 #endif
     return 0;
 }
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+int jk_cpu_has_bf16_dot(void) {
+#if defined(__x86_64__)
+    // AVX512_BF16 (VDPBF16PS): CPUID leaf 7, sub-leaf 1, EAX bit 5; needs AVX-512 F/BW as well.
+    unsigned a, b, c, d;
+    if (jk_cpu_level() < 3 || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 5) & 1;
+#else
+    return 0;
+#endif
+}

@@ -15,6 +15,9 @@ public enum KernelDispatch {
 
     public static var level: Int { forced ?? detectedLevel }
 
+    /// Whether the CPU has AVX512_BF16 dot products (used by the bf16 activation precision at the AVX-512 level).
+    public static let hasBF16Dot: Bool = jk_cpu_has_bf16_dot() != 0
+
     /// The levels this CPU can run, for tests.
     public static var availableLevels: [Int] { [0, 2, 3].filter { $0 <= detectedLevel } }
 

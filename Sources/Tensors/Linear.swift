@@ -10,6 +10,15 @@ import COpenBLAS
 /// - More rows (prefill): each thread converts whole tiles of output rows to f32 and multiplies them with
 ///   single-threaded sgemm (600-token prefill at the 1B shape: 13.2 → 9.2 s vs one shared tile and BLAS threads);
 ///   there is never a full f32 copy of the weight.
+/// What a product with bf16 weights does to its activations. `.f32` (the default) multiplies the f32 activations
+/// exactly as they are (parity with the reference computed in f32). `.bf16` first rounds them to bf16 (nearest,
+/// ties to even), as the official code's bf16 run does, and then uses the CPU's bf16 dot products when it has them
+/// (AVX512_BF16: twice the multiply-adds per instruction); products still accumulate in f32. Products with f32 or
+/// f16 weights are unaffected.
+public enum ActivationPrecision: String, Sendable, CaseIterable {
+    case f32, bf16
+}
+
 public enum Linear {
     public static let gemvRowLimit = 8
     /// Weight rows per tile on the prefill path (256–1024 measured alike; 256 splits 2048 and 5632 evenly in two).
@@ -25,7 +34,39 @@ public enum Linear {
     }
 
     /// `x` is [..., K] f32; `weight` is [N, K]; `bias` is [N] (any float dtype). Returns [..., N] f32.
-    public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
+    public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, activations: ActivationPrecision = .f32) -> Tensor {
+        if activations == .bf16 && weight.dtype == .bf16 { return applyBF16(x, weight: weight, bias: bias) }
+        return applyF32(x, weight: weight, bias: bias)
+    }
+
+    /// Activations rounded to bf16, then bf16 dot products (few rows, AVX512_BF16) or the f32 paths on the rounded
+    /// values (more rows, or no bf16 instructions): the same numbers up to f32 summation order either way.
+    static func applyBF16(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        precondition(x.dtype == .f32 && weight.rank == 2, "Linear: x must be f32 and weight rank 2")
+        let k = weight.shape[1], n = weight.shape[0]
+        precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
+        let m = x.count / max(k, 1)
+        let rounded = x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }
+        if m >= 1 && m <= gemvRowLimit && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3 {
+            let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
+            let biasF32 = bias.map { $0.toF32() }
+            let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
+            let y = out.rawPointer.assumingMemoryBound(to: Float.self)
+            let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+            rounded.withUnsafeBufferPointer { xb in
+                let xb = xb.baseAddress!
+                Parallel.forEachChunk(n, minChunk: 64) { range in
+                    _ = jk_gemv_bf16_dot(w, Int32(k), xb, Int32(m), y, Int32(n), Int32(range.lowerBound), Int32(range.upperBound), b)
+                }
+            }
+            withExtendedLifetime(biasF32) {}
+            return out
+        }
+        let widened = Tensor(shape: x.shape, floats: rounded.map { Float(bitPattern: UInt32($0) << 16) })
+        return applyF32(widened, weight: weight, bias: bias)
+    }
+
+    static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(x.dtype == .f32 && weight.rank == 2, "Linear: x must be f32 and weight rank 2")
         let k = weight.shape[1], n = weight.shape[0]
         precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
@@ -49,7 +90,8 @@ public enum Linear {
     /// weights of one width, the products run as one parallel job over all their output rows: one activation
     /// split and one thread hand-off instead of one per weight (decode makes ~170 products per token). Each output
     /// equals `apply`'s bit for bit.
-    public static func applyMany(_ x: Tensor, weights: [Tensor]) -> [Tensor] {
+    public static func applyMany(_ x: Tensor, weights: [Tensor], activations: ActivationPrecision = .f32) -> [Tensor] {
+        if activations == .bf16 { return weights.map { apply(x, weight: $0, activations: .bf16) } }
         let k = x.shape.last ?? 0, m = x.count / max(k, 1)
         let level = Int32(KernelDispatch.level)
         guard m >= 1, m <= gemvRowLimit, x.dtype == .f32, level >= 2, (m >= 2 || level >= 3),

@@ -45,6 +45,25 @@ import TestSupport
         #expect(try seed8.array("tokens")[0].value != a[0].value)
     }
 
+    @Test func bf16PrecisionRunsAndIsRecorded() throws {
+        let dir = FixturePaths.temporaryDirectory("gen-bf16").path
+        let r = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--greedy", "--parallel", "1",
+                                   "--precision", "bf16", "--out", dir, "a photo of a red bench"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONReader.parse(file: dir + "/generation.json").cursor
+        #expect(try report.object("settings").string("precision") == "bf16")
+        let tokens = try report.array("tokens")[0].asArray().map { try $0.asInt() }
+        #expect(tokens.count == 256 && tokens.allSatisfy { $0 >= 0 && $0 < 64 })
+        // Rounding the activations moves the logits only a little: most greedy tokens stay those of the f32 run.
+        let expected = try SafetensorsFile(path: FixturePaths.path("janus/pro-tiny/expected_generation.safetensors"))
+        let f32 = Array(try expected.tensor(named: "g0.tokens").toFloats().prefix(256).map { Int($0) })
+        let same = zip(tokens, f32).filter { $0 == $1 }.count
+        print("bf16 precision: \(same) of 256 greedy tokens equal the f32 reference's")
+        #expect(same >= 64)
+        let bad = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/pro-tiny"), "--precision", "fp8", "--out", dir, "x"])
+        #expect(bad.status != 0 && bad.stderr.contains("--precision is f32 or bf16, not fp8"))
+    }
+
     @Test func janusFlowIsRefusedClearly() throws {
         let r = try CLIRunner.run(["generate", "--weights", FixturePaths.path("janus/janusflow-tiny"), "--out", "/tmp/x", "a cat"])
         #expect(r.status == 1 && r.stderr.contains("JanusFlow generation is a later step"))

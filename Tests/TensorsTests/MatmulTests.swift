@@ -116,4 +116,55 @@ import TestSupport
             }
         }
     }
+
+    @Test(arguments: [1, 2, 3, 5, 8, 16])
+    func bf16ActivationsEqualTheProductOfRoundedInputs(rows: Int) {
+        // .bf16 rounds the activations to bf16 (nearest, ties to even) and then multiplies: compare with a Double
+        // product of the rounded inputs, on every path (bf16 dot products where the CPU has them, the f32 kernels
+        // at the forced lower levels, sgemm tiles for 16 rows), with tails in N (515) and K (330).
+        var rng = TestRandom(seed: 21)
+        let (n, k) = (515, 330)
+        let x = rng.floats(rows * k).map { $0 * 3 }
+        let w = Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16), bias = rng.floats(n)
+        let rounded = x.map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
+        let wf = w.toFloats()
+        var want = [Float](repeating: 0, count: rows * n)
+        for i in 0..<rows { for j in 0..<n {
+            var s = Double(bias[j])
+            for t in 0..<k { s += Double(rounded[i * k + t]) * Double(wf[j * k + t]) }
+            want[i * n + j] = Float(s)
+        } }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.forcedLevel = level
+            defer { KernelDispatch.forcedLevel = nil }
+            let got = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias),
+                                   activations: .bf16).toFloats()
+            let e = NumericComparison.nmse(got, want)
+            print("bf16 activations, \(rows) rows, level \(level)\(level == 3 && rows <= Linear.gemvRowLimit && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
+            #expect(e <= 1e-12, "\(NumericComparison.describeDivergence(got, want))")
+            // Independent of the thread count.
+            let before = Parallel.threadCount
+            Parallel.setThreadCount(1)
+            let one = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
+            Parallel.setThreadCount(2)
+            let two = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
+            Parallel.setThreadCount(before)
+            #expect(one == two)
+        }
+        // f32 weights ignore the setting.
+        let wf32 = Tensor(shape: [n, k], floats: wf), xt = Tensor(shape: [rows, k], floats: x)
+        #expect(Linear.apply(xt, weight: wf32, activations: .bf16).toFloats() == Linear.apply(xt, weight: wf32).toFloats())
+    }
+
+    @Test func bf16RoundingIsNearestTiesToEven() {
+        func bits(_ v: Float) -> UInt16 { HalfPrecision.bf16Bits(from: v) }
+        #expect(bits(1) == 0x3F80)
+        #expect(bits(1 + 0x1p-8) == 0x3F80)              // halfway, even neighbour below
+        #expect(bits(1 + 3 * 0x1p-8) == 0x3F82)          // halfway, even neighbour above
+        #expect(bits(1 + 0x1p-8 + 0x1p-20) == 0x3F81)    // just past halfway
+        #expect(bits(-1 - 0x1p-8 - 0x1p-20) == 0xBF81)
+        #expect(bits(.infinity) == 0x7F80 && bits(-.infinity) == 0xFF80)
+        #expect(bits(.greatestFiniteMagnitude) == 0x7F80)  // rounds to infinity, as torch does
+        #expect(Float(bitPattern: UInt32(bits(.nan)) << 16).isNaN)
+    }
 }

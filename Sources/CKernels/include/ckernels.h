@@ -45,6 +45,14 @@ void jk_attend_row(int level, const float *q, const float *keys, const float *va
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 
+/// 1 when the CPU has AVX512_BF16 dot products (VDPBF16PS).
+int jk_cpu_has_bf16_dot(void);
+
+/// y[m*ldy + n] = sum_k xb[m*K + k] * W[n*K + k] (+ bias[n]) with bf16 activations and weights, f32 accumulation,
+/// for m < M (any M) and n0 <= n < n1. Returns 0 (and does nothing) when the CPU lacks AVX512_BF16.
+int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
+                     const float *bias);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

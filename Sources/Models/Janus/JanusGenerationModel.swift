@@ -16,6 +16,13 @@ public final class JanusGenerationModel: @unchecked Sendable {
     let headProjection: Tensor, headProjectionBias: Tensor, headOut: Tensor, headOutBias: Tensor
     /// Generated image side in pixels (the vision `image_size`, 384 for the real checkpoints).
     public let imageSize: Int
+    /// How products with bf16 weights treat their activations in the language model, the generation head and the
+    /// generation aligner: `.f32` (default) exactly; `.bf16` rounded to bf16 as the official bf16 run (faster with
+    /// AVX512_BF16). The VQ decoder always computes in f32.
+    public var activationPrecision: ActivationPrecision {
+        get { language.activationPrecision }
+        set { language.activationPrecision = newValue }
+    }
 
     public init(folder: URL) throws {
         let configPath = folder.appendingPathComponent("config.json")
@@ -81,8 +88,9 @@ public final class JanusGenerationModel: @unchecked Sendable {
                 let steps = hidden.shape[1]
                 for r in 0..<rows { for i in 0..<h { dst[r * h + i] = src[(r * steps + steps - 1) * h + i] } }
             } }
-            let logits = Linear.apply(Activations.gelu(Linear.apply(last, weight: headProjection, bias: headProjectionBias)),
-                                      weight: headOut, bias: headOutBias).toFloats()
+            let p = activationPrecision
+            let logits = Linear.apply(Activations.gelu(Linear.apply(last, weight: headProjection, bias: headProjectionBias, activations: p)),
+                                      weight: headOut, bias: headOutBias, activations: p).toFloats()
             let vocabulary = headOut.shape[0]
             var chosen: [Int] = []
             for image in 0..<images {
@@ -109,7 +117,7 @@ public final class JanusGenerationModel: @unchecked Sendable {
             table.withFloats { src in embedded.withMutableFloats { dst in
                 for (r, code) in codes.enumerated() { for i in 0..<e { dst[r * e + i] = src[code * e + i] } }
             } }
-            hidden = language.forward(genAligner(embedded).reshaped([rows, 1, h]), cache: cache)
+            hidden = language.forward(genAligner(embedded, activations: activationPrecision).reshaped([rows, 1, h]), cache: cache)
         }
         return generated
     }

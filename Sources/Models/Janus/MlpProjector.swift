@@ -16,9 +16,9 @@ public struct MlpProjector: @unchecked Sendable {
         }
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let first = Linear.apply(x, weight: w0, bias: b0)
+    public func callAsFunction(_ x: Tensor, activations: ActivationPrecision = .f32) -> Tensor {
+        let first = Linear.apply(x, weight: w0, bias: b0, activations: activations)
         guard let w2, let b2 else { return first }
-        return Linear.apply(Activations.gelu(first), weight: w2, bias: b2)
+        return Linear.apply(Activations.gelu(first), weight: w2, bias: b2, activations: activations)
     }
 }

@@ -26,10 +26,10 @@ public struct LlamaBlock: @unchecked Sendable {
 
     /// `x` is [batch·steps, hidden], updated in place.
     func forward(_ x: inout Tensor, steps: Int, positions: [Int], rope: RotaryEmbedding, cache: LlamaKVCache, layer: Int,
-                 keyMask: [[Bool]]?) {
+                 keyMask: [[Bool]]?, activations: ActivationPrecision = .f32) {
         let batch = cache.batch, hidden = x.shape[1]
         let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
-        let qkv = Linear.applyMany(normed, weights: [q, k, v])
+        let qkv = Linear.applyMany(normed, weights: [q, k, v], activations: activations)
         let qs = headsFirst(qkv[0], batch: batch, steps: steps, heads: heads)
         let ks = headsFirst(qkv[1], batch: batch, steps: steps, heads: kvHeads)
         let vs = headsFirst(qkv[2], batch: batch, steps: steps, heads: kvHeads)
@@ -100,15 +100,15 @@ public struct LlamaBlock: @unchecked Sendable {
                 }
             }
         } }
-        let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o)
+        let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o, activations: activations)
         add(&x, projected)
         let normed2 = Normalization.rmsNorm(x, weight: postAttentionNorm, eps: eps)
-        let gateUp = Linear.applyMany(normed2, weights: [gate, up])
+        let gateUp = Linear.applyMany(normed2, weights: [gate, up], activations: activations)
         let g = gateUp[0], u = gateUp[1]
         g.withMutableFloats { gp in u.withFloats { up in
             Activations.siluRaw(gp.baseAddress!, times: up.baseAddress!, into: gp.baseAddress!, count: gp.count)
         } }
-        add(&x, Linear.apply(g, weight: down))
+        add(&x, Linear.apply(g, weight: down, activations: activations))
         _ = hidden
     }
 

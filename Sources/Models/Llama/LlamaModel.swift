@@ -10,6 +10,9 @@ public final class LlamaModel: @unchecked Sendable {
     public let norm: Tensor
     public let lmHead: Tensor
     let rope: RotaryEmbedding
+    /// How products with bf16 weights treat their activations (`.f32`: exactly; `.bf16`: rounded, as the official
+    /// bf16 run). Set before running.
+    public var activationPrecision: ActivationPrecision = .f32
 
     /// Takes `<prefix>model.embed_tokens.weight`, `<prefix>model.layers.N.*`, `<prefix>model.norm.weight` and
     /// `<prefix>lm_head.weight` (prefix "language_model." in Janus checkpoints).
@@ -59,7 +62,8 @@ public final class LlamaModel: @unchecked Sendable {
         // Few rows (decode): our kernels stream the weights on every core; keep OpenBLAS to one thread.
         Parallel.withBLASThreads(cache.batch * steps <= Linear.gemvRowLimit ? 1 : Parallel.threadCount) {
             for (i, layer) in layers.enumerated() {
-                layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask)
+                layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask,
+                              activations: activationPrecision)
             }
         }
         cache.length += steps
@@ -67,7 +71,7 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// lm_head over hidden states [..., hidden] → logits [..., vocab].
-    public func logits(_ hidden: Tensor) -> Tensor { Linear.apply(hidden, weight: lmHead) }
+    public func logits(_ hidden: Tensor) -> Tensor { Linear.apply(hidden, weight: lmHead, activations: activationPrecision) }
 }
 
 /// Keys and values of every layer, for incremental decoding. Layout per layer: [batch][kvHeads][capacity][headDim].
