@@ -5,12 +5,14 @@ import CKernels
 public enum KernelDispatch {
     /// 0 = portable C, 2 = AVX2 + FMA + F16C, 3 = AVX-512.
     public static let detectedLevel: Int = Int(jk_cpu_level())
-    nonisolated(unsafe) private static var forced: Int?
+    /// A level forced for the current task (tests), never above `detectedLevel`. Task-local, so tests that force
+    /// levels run concurrently with others without changing their kernels. Read it on the calling thread before
+    /// handing work to `Parallel` (pool threads see no override).
+    @TaskLocal static var forced: Int?
 
-    /// Overrides the level (nil restores detection). Levels above `detectedLevel` are clamped.
-    public static var forcedLevel: Int? {
-        get { forced }
-        set { forced = newValue.map { min($0, detectedLevel) } }
+    /// Runs `body` with the kernels of `level` (clamped to what this CPU runs) on the current task.
+    public static func withForcedLevel<R>(_ level: Int, _ body: () throws -> R) rethrows -> R {
+        try $forced.withValue(min(level, detectedLevel)) { try body() }
     }
 
     public static var level: Int { forced ?? detectedLevel }

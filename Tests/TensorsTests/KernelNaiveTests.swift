@@ -52,18 +52,18 @@ import TestSupport
                     for (t, j) in visible.enumerated() { for i in 0..<dim { want[i] += Float(Double(values[j * dim + i]) * e[t] / sum) } }
                 }
                 for level in KernelDispatch.availableLevels {
-                    KernelDispatch.forcedLevel = level
-                    defer { KernelDispatch.forcedLevel = nil }
-                    var got = [Float](repeating: .nan, count: dim), scratch = [Float](repeating: 0, count: count)
-                    q.withUnsafeBufferPointer { qp in keys.withUnsafeBufferPointer { kp in values.withUnsafeBufferPointer { vp in
-                        let run = { (maskPointer: UnsafePointer<UInt8>?) in
-                            Attention.attendRow(query: qp.baseAddress!, keys: kp.baseAddress!, values: vp.baseAddress!, count: count,
-                                                dim: dim, scale: scale, visible: maskPointer, scratch: &scratch, out: &got)
-                        }
-                        if let mask { mask.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
-                    } } }
-                    if visible.isEmpty { #expect(got.allSatisfy { $0 == 0 }, "no visible key gives zeros"); continue }
-                    report("attention row dim \(dim) keys \(count) masked \(mask != nil) level \(level)", got, want)
+                    KernelDispatch.withForcedLevel(level) {
+                        var got = [Float](repeating: .nan, count: dim), scratch = [Float](repeating: 0, count: count)
+                        q.withUnsafeBufferPointer { qp in keys.withUnsafeBufferPointer { kp in values.withUnsafeBufferPointer { vp in
+                            let run = { (maskPointer: UnsafePointer<UInt8>?) in
+                                Attention.attendRow(query: qp.baseAddress!, keys: kp.baseAddress!, values: vp.baseAddress!, count: count,
+                                                    dim: dim, scale: scale, visible: maskPointer, scratch: &scratch, out: &got)
+                            }
+                            if let mask { mask.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
+                        } } }
+                        if visible.isEmpty { #expect(got.allSatisfy { $0 == 0 }, "no visible key gives zeros"); return }
+                        report("attention row dim \(dim) keys \(count) masked \(mask != nil) level \(level)", got, want)
+                    }
                 }
             }
         }
@@ -134,23 +134,23 @@ import TestSupport
         let times = rng.floats(x.count)
         let want = x.map { Double($0) / (1 + exp(-Double($0))) }
         for level in KernelDispatch.availableLevels {
-            KernelDispatch.forcedLevel = level
-            defer { KernelDispatch.forcedLevel = nil }
-            let got = Activations.silu(Tensor(shape: [x.count], floats: x)).toFloats()
-            var fused = [Float](repeating: 0, count: x.count)
-            x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in fused.withUnsafeMutableBufferPointer { fp in
-                Activations.siluRaw(xp.baseAddress!, times: tp.baseAddress!, into: fp.baseAddress!, count: x.count)
-            } } }
-            var worst = 0.0
-            for i in x.indices where x[i].isFinite {
-                let tolerance = 4e-7 * max(abs(want[i]), 1e-30)
-                #expect(abs(Double(got[i]) - want[i]) <= tolerance, "silu(\(x[i])) = \(got[i]), want \(want[i]) at level \(level)")
-                #expect(abs(Double(fused[i]) - want[i] * Double(times[i])) <= 2 * tolerance * max(1, abs(Double(times[i]))) + 1e-30)
-                if abs(want[i]) > 1e-30 { worst = max(worst, abs(Double(got[i]) - want[i]) / abs(want[i])) }
+            KernelDispatch.withForcedLevel(level) {
+                let got = Activations.silu(Tensor(shape: [x.count], floats: x)).toFloats()
+                var fused = [Float](repeating: 0, count: x.count)
+                x.withUnsafeBufferPointer { xp in times.withUnsafeBufferPointer { tp in fused.withUnsafeMutableBufferPointer { fp in
+                    Activations.siluRaw(xp.baseAddress!, times: tp.baseAddress!, into: fp.baseAddress!, count: x.count)
+                } } }
+                var worst = 0.0
+                for i in x.indices where x[i].isFinite {
+                    let tolerance = 4e-7 * max(abs(want[i]), 1e-30)
+                    #expect(abs(Double(got[i]) - want[i]) <= tolerance, "silu(\(x[i])) = \(got[i]), want \(want[i]) at level \(level)")
+                    #expect(abs(Double(fused[i]) - want[i] * Double(times[i])) <= 2 * tolerance * max(1, abs(Double(times[i]))) + 1e-30)
+                    if abs(want[i]) > 1e-30 { worst = max(worst, abs(Double(got[i]) - want[i]) / abs(want[i])) }
+                }
+                #expect(got[x.count - 2] == .infinity)   // silu(+inf); silu(−inf) is NaN as in PyTorch (−inf · 0)
+                #expect(got[x.count - 1].isNaN)
+                print("SiLU level \(level): worst relative error \(worst)")
             }
-            #expect(got[x.count - 2] == .infinity)   // silu(+inf); silu(−inf) is NaN as in PyTorch (−inf · 0)
-            #expect(got[x.count - 1].isNaN)
-            print("SiLU level \(level): worst relative error \(worst)")
         }
     }
 

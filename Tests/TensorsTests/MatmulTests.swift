@@ -58,22 +58,22 @@ import TestSupport
     @Test(arguments: [DType.f32, .bf16, .f16])
     func matchesNaiveOnEveryLevel(dtype: DType) {
         var rng = TestRandom(seed: 3)
-        defer { KernelDispatch.forcedLevel = nil }
         for level in KernelDispatch.availableLevels {
-            KernelDispatch.forcedLevel = level
-            var worst = 0.0
-            for (m, n, k) in Self.shapes {
-                let x = rng.floats(m * k), wValues = rng.floats(n * k), bias = rng.floats(n)
-                let w = Tensor.make(wValues, shape: [n, k], dtype: dtype)
-                let stored = w.toFloats()        // the values the kernel must use (rounded to the dtype)
-                let got = Linear.apply(Tensor(shape: [m, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias)).toFloats()
-                var want = Naive.matmul(x, stored, m: m, n: n, k: k, transposeA: false, transposeB: true)
-                for i in 0..<m { for j in 0..<n { want[i * n + j] += bias[j] } }
-                let e = NumericComparison.nmse(got, want)
-                #expect(e <= 1e-7, "\(dtype) level \(level) m=\(m) n=\(n) k=\(k): NMSE \(e)")
-                worst = max(worst, e)
+            KernelDispatch.withForcedLevel(level) {
+                var worst = 0.0
+                for (m, n, k) in Self.shapes {
+                    let x = rng.floats(m * k), wValues = rng.floats(n * k), bias = rng.floats(n)
+                    let w = Tensor.make(wValues, shape: [n, k], dtype: dtype)
+                    let stored = w.toFloats()        // the values the kernel must use (rounded to the dtype)
+                    let got = Linear.apply(Tensor(shape: [m, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias)).toFloats()
+                    var want = Naive.matmul(x, stored, m: m, n: n, k: k, transposeA: false, transposeB: true)
+                    for i in 0..<m { for j in 0..<n { want[i * n + j] += bias[j] } }
+                    let e = NumericComparison.nmse(got, want)
+                    #expect(e <= 1e-7, "\(dtype) level \(level) m=\(m) n=\(n) k=\(k): NMSE \(e)")
+                    worst = max(worst, e)
+                }
+                print("Linear \(dtype) level \(level) (\(KernelDispatch.levelName)): worst NMSE \(worst) over \(Self.shapes.count) shapes")
             }
-            print("Linear \(dtype) level \(level) (\(KernelDispatch.levelName)): worst NMSE \(worst) over \(Self.shapes.count) shapes")
         }
     }
 
@@ -107,12 +107,12 @@ import TestSupport
         let x = Tensor(shape: [rows, k], floats: rng.floats(rows * k))
         let weights = [515, 64, 130].map { n in Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16) }
         for level in KernelDispatch.availableLevels {
-            KernelDispatch.forcedLevel = level
-            defer { KernelDispatch.forcedLevel = nil }
-            let fused = Linear.applyMany(x, weights: weights)
-            for (i, w) in weights.enumerated() {
-                #expect(fused[i].shape == [rows, w.shape[0]])
-                #expect(fused[i].toFloats() == Linear.apply(x, weight: w).toFloats(), "level \(level), weight \(i)")
+            KernelDispatch.withForcedLevel(level) {
+                let fused = Linear.applyMany(x, weights: weights)
+                for (i, w) in weights.enumerated() {
+                    #expect(fused[i].shape == [rows, w.shape[0]])
+                    #expect(fused[i].toFloats() == Linear.apply(x, weight: w).toFloats(), "level \(level), weight \(i)")
+                }
             }
         }
     }
@@ -135,21 +135,21 @@ import TestSupport
             want[i * n + j] = Float(s)
         } }
         for level in KernelDispatch.availableLevels {
-            KernelDispatch.forcedLevel = level
-            defer { KernelDispatch.forcedLevel = nil }
-            let got = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias),
-                                   activations: .bf16).toFloats()
-            let e = NumericComparison.nmse(got, want)
-            print("bf16 activations, \(rows) rows, level \(level)\(level == 3 && rows <= Linear.gemvRowLimit && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
-            #expect(e <= 1e-12, "\(NumericComparison.describeDivergence(got, want))")
-            // Independent of the thread count.
-            let before = Parallel.threadCount
-            Parallel.setThreadCount(1)
-            let one = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
-            Parallel.setThreadCount(2)
-            let two = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
-            Parallel.setThreadCount(before)
-            #expect(one == two)
+            KernelDispatch.withForcedLevel(level) {
+                let got = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias),
+                                       activations: .bf16).toFloats()
+                let e = NumericComparison.nmse(got, want)
+                print("bf16 activations, \(rows) rows, level \(level)\(level == 3 && rows <= Linear.gemvRowLimit && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
+                #expect(e <= 1e-12, "\(NumericComparison.describeDivergence(got, want))")
+                // Independent of the thread count.
+                let before = Parallel.threadCount
+                Parallel.setThreadCount(1)
+                let one = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
+                Parallel.setThreadCount(2)
+                let two = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, activations: .bf16).toFloats()
+                Parallel.setThreadCount(before)
+                #expect(one == two)
+            }
         }
         // f32 weights ignore the setting.
         let wf32 = Tensor(shape: [n, k], floats: wf), xt = Tensor(shape: [rows, k], floats: x)
