@@ -91,8 +91,32 @@ public enum Linear {
     /// split and one thread hand-off instead of one per weight (decode makes ~170 products per token). Each output
     /// equals `apply`'s bit for bit.
     public static func applyMany(_ x: Tensor, weights: [Tensor], activations: ActivationPrecision = .f32) -> [Tensor] {
-        if activations == .bf16 { return weights.map { apply(x, weight: $0, activations: .bf16) } }
         let k = x.shape.last ?? 0, m = x.count / max(k, 1)
+        if activations == .bf16 {
+            guard m >= 1, m <= gemvRowLimit, KernelDispatch.hasBF16Dot, KernelDispatch.level >= 3,
+                  weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
+                return weights.map { apply(x, weight: $0, activations: .bf16) }
+            }
+            // One rounding of the activations and one parallel job over all the weights' rows.
+            let rounded = x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }
+            let outputs = weights.map { Tensor(zeros: Array(x.shape.dropLast()) + [$0.shape[0]]) }
+            let starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.shape[0]) }
+            let rows = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
+            let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
+            rounded.withUnsafeBufferPointer { xb in
+                let xb = xb.baseAddress!
+                Parallel.forEachChunk(starts.last!, minChunk: 64) { range in
+                    for i in weights.indices {
+                        let lo = max(range.lowerBound, starts[i]), hi = min(range.upperBound, starts[i + 1])
+                        if lo < hi {
+                            _ = jk_gemv_bf16_dot(rows[i], Int32(k), xb, Int32(m), ys[i], Int32(weights[i].shape[0]),
+                                                 Int32(lo - starts[i]), Int32(hi - starts[i]), nil)
+                        }
+                    }
+                }
+            }
+            return outputs
+        }
         let level = Int32(KernelDispatch.level)
         guard m >= 1, m <= gemvRowLimit, x.dtype == .f32, level >= 2, (m >= 2 || level >= 3),
               weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {

@@ -108,10 +108,13 @@ import TestSupport
         let weights = [515, 64, 130].map { n in Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16) }
         for level in KernelDispatch.availableLevels {
             KernelDispatch.withForcedLevel(level) {
-                let fused = Linear.applyMany(x, weights: weights)
-                for (i, w) in weights.enumerated() {
-                    #expect(fused[i].shape == [rows, w.shape[0]])
-                    #expect(fused[i].toFloats() == Linear.apply(x, weight: w).toFloats(), "level \(level), weight \(i)")
+                for precision in ActivationPrecision.allCases {
+                    let fused = Linear.applyMany(x, weights: weights, activations: precision)
+                    for (i, w) in weights.enumerated() {
+                        #expect(fused[i].shape == [rows, w.shape[0]])
+                        #expect(fused[i].toFloats() == Linear.apply(x, weight: w, activations: precision).toFloats(),
+                                "level \(level), \(precision), weight \(i)")
+                    }
                 }
             }
         }
