@@ -13,6 +13,24 @@ import TestSupport
         #expect(object["token_ids"] as? [Int] == expected[0]["greedy_ids"] as? [Int])
         #expect(object["prompt_tokens"] as? Int == (expected[0]["input_ids"] as? [Int])?.count)
         #expect((object["timings"] as? [String: Any])?["prefill_s"] != nil)
+        #expect(object["precision"] as? String == "f32")
+    }
+
+    @Test func bf16PrecisionAnswersCloseToTheReference() throws {
+        let folder = FixturePaths.path("janus/pro-tiny")
+        let r = try CLIRunner.run(["ask", "--weights", folder, "--image", FixturePaths.path("janus/images/wide.png"),
+                                   "--max-new-tokens", "12", "--precision", "bf16", "--json", "What is in this image?"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["precision"] as? String == "bf16")
+        let ids = try #require(object["token_ids"] as? [Int])
+        let expected = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: FixturePaths.url("janus/pro-tiny/expected.json"))) as? [String: Any])?["prompts"] as? [[String: Any]])
+        let reference = try #require(expected[0]["greedy_ids"] as? [Int])
+        // Rounded activations move the logits slightly; the first greedy tokens stay the f32 reference's.
+        print("ask --precision bf16: \(ids) vs f32 reference \(reference)")
+        #expect(ids.count == reference.count && ids.prefix(3) == reference.prefix(3))
+        let bad = try CLIRunner.run(["ask", "--weights", folder, "--image", "x.png", "--precision", "f16", "q"])
+        #expect(bad.status != 0 && bad.stderr.contains("--precision is f32 or bf16, not f16"))
     }
 
     @Test func clearErrors() throws {

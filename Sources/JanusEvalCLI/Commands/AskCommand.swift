@@ -18,10 +18,16 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Compute threads (default: $JANUS_EVAL_THREADS, else every core). Results do not depend on it.")
     var threads: Int?
 
+    @Option(help: "f32: products with the bf16 weights use the f32 activations exactly (parity with the reference computed in f32). bf16: the language model's activations are rounded to bf16 first, as the official bf16 run; faster with AVX512_BF16. Vision encoders and the VQ decoder compute in f32 either way.")
+    var precision: String = "f32"
+
+    var activationPrecision: ActivationPrecision { ActivationPrecision(rawValue: precision) ?? .f32 }
+
     func validate() throws {
         guard (model == nil) != (weights == nil) else { throw ValidationError("give exactly one of --model NAME or --weights DIR") }
         if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
     }
 
     func resolve() throws -> (URL, ChatTemplate?) {
@@ -44,6 +50,7 @@ struct AskCommand: ParsableCommand {
             Examples:
               janus-eval ask --model pro-1b --image cat.png "What is this?"
               janus-eval ask --weights path/to/Janus-Pro-1B --image cat.png --json "Describe it."
+              janus-eval ask --model pro-7b --precision bf16 --image cat.png "What is this?"
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -57,7 +64,7 @@ struct AskCommand: ParsableCommand {
     @Option(help: "Stop after this many new tokens.")
     var maxNewTokens = 512
 
-    @Flag(help: "Print {text, token_ids, prompt_tokens, timings} as JSON.")
+    @Flag(help: "Print {text, token_ids, prompt_tokens, precision, timings} as JSON.")
     var json = false
 
     func run() throws {
@@ -65,13 +72,15 @@ struct AskCommand: ParsableCommand {
             let (folder, template) = try modelOptions.resolve()
             let picture = try PNGCodec.read(file: image)
             let assistant = try JanusAssistant(folder: folder, template: template)
+            assistant.model.language.activationPrecision = modelOptions.activationPrecision
             var answer = try assistant.ask(image: picture, question: question, maxNewTokens: maxNewTokens)
             answer.timings["load_s"] = assistant.loadSeconds
             if json {
                 let timings = JSONObject(answer.timings.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.double($0.value)) })
                 print(JSONWriter(style: .pythonDumps).string(.object(JSONObject([
                     ("text", .string(answer.text)), ("token_ids", .array(answer.tokenIDs.map { .int(Int64($0)) })),
-                    ("prompt_tokens", .int(Int64(answer.promptTokens))), ("timings", .object(timings))]))))
+                    ("prompt_tokens", .int(Int64(answer.promptTokens))), ("precision", .string(modelOptions.activationPrecision.rawValue)),
+                    ("timings", .object(timings))]))))
             } else {
                 print(answer.text)
             }

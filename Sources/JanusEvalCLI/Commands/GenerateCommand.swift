@@ -27,15 +27,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Sampling temperature.") var temperature: Float = 1
     @Option(help: "Images per prompt (the guidance batch has twice as many rows).") var parallel = 4
     @Flag(help: "Take the most likely token at each step instead of sampling.") var greedy = false
-    @Option(help: "f32: products with the bf16 weights use the f32 activations exactly (parity with the reference in f32). bf16: activations rounded to bf16 first, as the official bf16 run; faster on CPUs with AVX512_BF16. The VQ decoder is f32 either way.")
-    var precision: String = "f32"
     @Option(help: "Output folder.") var out: String
     @Argument(help: "The prompt.") var prompt: String
 
     func validate() throws {
         guard parallel >= 1 && parallel <= 64 else { throw ValidationError("--parallel must be between 1 and 64") }
         guard temperature > 0 else { throw ValidationError("--temperature must be positive") }
-        guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
     }
 
     static func imageSeed(_ seed: UInt64, _ index: UInt64) -> UInt64 { splitmix(seed ^ splitmix(index &+ 0x9E37_79B9)) }
@@ -51,7 +48,7 @@ struct GenerateCommand: ParsableCommand {
             let (folder, chosenTemplate) = try modelOptions.resolve()
             var t = Date()
             let model = try JanusGenerationModel(folder: folder)
-            model.activationPrecision = ActivationPrecision(rawValue: precision) ?? .f32
+            model.activationPrecision = modelOptions.activationPrecision
             let tokenizer = try BPETokenizer(file: folder.appendingPathComponent("tokenizer.json").path)
             let template = chosenTemplate ?? (tokenizer.id(of: "<|User|>") != nil ? .pro : .plain)
             let loadSeconds = Date().timeIntervalSince(t)
@@ -83,7 +80,7 @@ struct GenerateCommand: ParsableCommand {
                 ("settings", .object(JSONObject([("seed", .int(Int64(seed))), ("cfg", .double(Double(cfg))),
                                                  ("temperature", .double(Double(temperature))), ("parallel", .int(Int64(parallel))),
                                                  ("greedy", .bool(greedy)), ("threads", .int(Int64(Parallel.threadCount))),
-                                                 ("precision", .string(precision)),
+                                                 ("precision", .string(modelOptions.activationPrecision.rawValue)),
                                                  ("template", .string(template.userRole)), ("weights", .string(folder.path))]))),
                 ("tokens", .array(tokens.map { .array($0.map { .int(Int64($0)) }) })),
                 ("timings", .object(JSONObject([("load_s", .double(loadSeconds)), ("prefill_and_first_step_s", .double(prefill)),
