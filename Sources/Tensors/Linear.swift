@@ -35,45 +35,54 @@ public enum Linear {
 
     /// `x` is [..., K] f32; `weight` is [N, K]; `bias` is [N] (any float dtype). Returns [..., N] f32.
     public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, activations: ActivationPrecision = .f32) -> Tensor {
-        if activations == .bf16 && weight.dtype == .bf16 { return applyBF16(x, weight: weight, bias: bias) }
-        return applyF32(x, weight: weight, bias: bias)
-    }
-
-    /// Activations rounded to bf16, then bf16 dot products (few rows, AVX512_BF16) or the f32 paths on the rounded
-    /// values (more rows, or no bf16 instructions): the same numbers up to f32 summation order either way.
-    static func applyBF16(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(x.dtype == .f32 && weight.rank == 2, "Linear: x must be f32 and weight rank 2")
         let k = weight.shape[1], n = weight.shape[0]
         precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
-        let m = x.count / max(k, 1)
+        if let bias { precondition(bias.count == n, "Linear: bias has \(bias.count) values for \(n) outputs") }
+        guard activations == .bf16 && weight.dtype == .bf16 else { return applyF32(x, weight: weight, bias: bias) }
+        // Activations rounded to bf16, then bf16 dot products (few rows, AVX512_BF16) or the f32 paths on the
+        // rounded values (more rows, or no bf16 instructions): the same numbers up to f32 summation order.
         let rounded = x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }
-        if m >= 1 && m <= gemvRowLimit && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3 {
-            let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
-            let biasF32 = bias.map { $0.toF32() }
-            let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
-            let y = out.rawPointer.assumingMemoryBound(to: Float.self)
-            let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-            rounded.withUnsafeBufferPointer { xb in
-                let xb = xb.baseAddress!
-                Parallel.forEachChunk(n, minChunk: 64) { range in
-                    _ = jk_gemv_bf16_dot(w, Int32(k), xb, Int32(m), y, Int32(n), Int32(range.lowerBound), Int32(range.upperBound), b)
+        if usesBF16Dot(rows: x.count / max(k, 1)) {
+            return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
+        }
+        return applyF32(Tensor(shape: x.shape, floats: rounded.map { Float(bitPattern: UInt32($0) << 16) }), weight: weight, bias: bias)
+    }
+
+    static func usesBF16Dot(rows m: Int) -> Bool {
+        m >= 1 && m <= gemvRowLimit && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3
+    }
+
+    /// bf16 activations [..., K] (already rounded) times bf16 weights of one width, as one parallel job over all
+    /// the weights' output rows.
+    static func bf16DotProducts(_ rounded: [UInt16], shape: [Int], weights: [Tensor], bias: Tensor? = nil) -> [Tensor] {
+        let k = weights[0].shape[1], m = rounded.count / max(k, 1)
+        let outputs = weights.map { Tensor(zeros: Array(shape.dropLast()) + [$0.shape[0]]) }
+        let starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.shape[0]) }
+        let rows = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
+        let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
+        let biasF32 = bias.map { $0.toF32() }
+        let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+        rounded.withUnsafeBufferPointer { xb in
+            let xb = xb.baseAddress!
+            Parallel.forEachChunk(starts.last!, minChunk: 64) { range in
+                for i in weights.indices {
+                    let lo = max(range.lowerBound, starts[i]), hi = min(range.upperBound, starts[i + 1])
+                    if lo < hi {
+                        _ = jk_gemv_bf16_dot(rows[i], Int32(k), xb, Int32(m), ys[i], Int32(weights[i].shape[0]),
+                                             Int32(lo - starts[i]), Int32(hi - starts[i]), b)
+                    }
                 }
             }
-            withExtendedLifetime(biasF32) {}
-            return out
         }
-        let widened = Tensor(shape: x.shape, floats: rounded.map { Float(bitPattern: UInt32($0) << 16) })
-        return applyF32(widened, weight: weight, bias: bias)
+        withExtendedLifetime(biasF32) {}
+        return outputs
     }
 
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        precondition(x.dtype == .f32 && weight.rank == 2, "Linear: x must be f32 and weight rank 2")
-        let k = weight.shape[1], n = weight.shape[0]
-        precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
-        let m = x.count / max(k, 1)
+        let k = weight.shape[1], n = weight.shape[0], m = x.count / max(k, 1)
         let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
         let biasF32 = bias.map { $0.toF32() }
-        if let biasF32 { precondition(biasF32.count == n, "Linear: bias has \(biasF32.count) values for \(n) outputs") }
         guard m > 0, n > 0 else { return out }
         x.withFloats { px in out.withMutableFloats { py in
             let biasPointer = biasF32.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
@@ -93,29 +102,11 @@ public enum Linear {
     public static func applyMany(_ x: Tensor, weights: [Tensor], activations: ActivationPrecision = .f32) -> [Tensor] {
         let k = x.shape.last ?? 0, m = x.count / max(k, 1)
         if activations == .bf16 {
-            guard m >= 1, m <= gemvRowLimit, KernelDispatch.hasBF16Dot, KernelDispatch.level >= 3,
-                  weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
+            guard usesBF16Dot(rows: m), weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
                 return weights.map { apply(x, weight: $0, activations: .bf16) }
             }
             // One rounding of the activations and one parallel job over all the weights' rows.
-            let rounded = x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }
-            let outputs = weights.map { Tensor(zeros: Array(x.shape.dropLast()) + [$0.shape[0]]) }
-            let starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.shape[0]) }
-            let rows = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
-            let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
-            rounded.withUnsafeBufferPointer { xb in
-                let xb = xb.baseAddress!
-                Parallel.forEachChunk(starts.last!, minChunk: 64) { range in
-                    for i in weights.indices {
-                        let lo = max(range.lowerBound, starts[i]), hi = min(range.upperBound, starts[i + 1])
-                        if lo < hi {
-                            _ = jk_gemv_bf16_dot(rows[i], Int32(k), xb, Int32(m), ys[i], Int32(weights[i].shape[0]),
-                                                 Int32(lo - starts[i]), Int32(hi - starts[i]), nil)
-                        }
-                    }
-                }
-            }
-            return outputs
+            return bf16DotProducts(x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }, shape: x.shape, weights: weights)
         }
         let level = Int32(KernelDispatch.level)
         guard m >= 1, m <= gemvRowLimit, x.dtype == .f32, level >= 2, (m >= 2 || level >= 3),
