@@ -36,10 +36,12 @@ enum JanusModelBenchmark {
         var start = Date()
         let model = try JanusUnderstandingModel(folder: url)
         let load = Date().timeIntervalSince(start)
+        let precision = ActivationPrecision(rawValue: ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"] ?? "f32") ?? .f32
+        model.language.activationPrecision = precision
         let config = model.config.languageConfig, h = config.hiddenSize, promptTokens = 600
         var rng = NumpyRandom(seed: 7)
         let embeddings = Tensor(shape: [1, promptTokens, h], floats: (0..<promptTokens * h).map { _ in Float(rng.random() - 0.5) * 0.04 })
-        let cache = LlamaKVCache(config: config, batch: 1, capacity: promptTokens + steps + 1)
+        let cache = LlamaKVCache(config: config, batch: 1, capacity: promptTokens + steps + 1, precision: precision)
         start = Date()
         var hidden = model.language.forward(embeddings, cache: cache)
         let prefill = Date().timeIntervalSince(start)
@@ -59,9 +61,10 @@ enum JanusModelBenchmark {
         // the f32 KV cache at this context length.
         let i = config.intermediateSize, layers = config.numHiddenLayers
         let weights = Double(layers * (4 * h * h + 3 * h * i) + config.vocabSize * h) * 2
-        let kv = Double(layers * 2 * (promptTokens + steps / 2) * h * 4)
+        let kv = Double(layers * 2 * (promptTokens + steps / 2) * h * (precision == .bf16 ? 2 : 4))
         let floor = (weights + kv) / (bandwidth * 1e9)
-        report.add([("benchmark", "janus_understanding"), ("load_s", format(load, 2)), ("prompt_tokens", String(promptTokens)),
+        report.add([("benchmark", "janus_understanding"), ("load_s", format(load, 2)), ("precision", precision.rawValue),
+                    ("prompt_tokens", String(promptTokens)),
                     ("prefill_s", format(prefill, 2)), ("decode_ms_per_token", format(perToken * 1000)),
                     ("bytes_per_token_GB", format((weights + kv) / 1e9, 2)), ("bandwidth_floor_ms", format(floor * 1000)),
                     ("%_of_bandwidth", format(100 * floor / perToken))])

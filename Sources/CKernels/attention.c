@@ -7,20 +7,28 @@
 #include "simd_math.h"
 #if defined(__x86_64__)
 
-__attribute__((target("avx512f")))
-static void attend_avx512(const float *q, const float *keys, const float *values, int total, int dim, float scale,
-                          const uint8_t *visible, float *scores, float *out) {
+// 16 cached values from element i of a row, f32 or bf16 (widened: a bf16 value is the top half of an f32).
+__attribute__((target("avx512f"), always_inline))
+static inline __m512 load_kv16(const void *row, int i, int bf16) {
+    if (bf16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)((const uint16_t *)row + i))), 16));
+    return _mm512_loadu_ps((const float *)row + i);
+}
+
+__attribute__((target("avx512f"), always_inline))
+static inline void attend_avx512(const float *q, const void *keys, const void *values, int total, int dim, float scale,
+                                 const uint8_t *visible, float *scores, float *out, const int bf16) {
+    const size_t element = bf16 ? 2 : 4;
     float m = -INFINITY;
     for (int j = 0; j < total; j++) {
         if (visible && !visible[j]) { scores[j] = -INFINITY; continue; }
-        const float *k = keys + (size_t)j * dim;
+        const char *k = (const char *)keys + (size_t)j * dim * element;
         __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
         int i = 0;
         for (; i + 32 <= dim; i += 32) {
-            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(k + i), a0);
-            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), _mm512_loadu_ps(k + i + 16), a1);
+            a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), load_kv16(k, i, bf16), a0);
+            a1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), load_kv16(k, i + 16, bf16), a1);
         }
-        for (; i < dim; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(k + i), a0);
+        for (; i < dim; i += 16) a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), load_kv16(k, i, bf16), a0);
         float s = _mm512_reduce_add_ps(_mm512_add_ps(a0, a1)) * scale;
         scores[j] = s;
         if (s > m) m = s;
@@ -48,21 +56,38 @@ static void attend_avx512(const float *q, const float *keys, const float *values
             const float p = scores[t] * inv;
             if (p == 0.0f) continue;
             const __m512 pv = _mm512_set1_ps(p);
-            const float *row = values + (size_t)t * dim + c;
-            for (int v = 0; v < vecs; v++) acc[v] = _mm512_fmadd_ps(pv, _mm512_loadu_ps(row + 16 * v), acc[v]);
+            const char *row = (const char *)values + ((size_t)t * dim + c) * element;
+            for (int v = 0; v < vecs; v++) acc[v] = _mm512_fmadd_ps(pv, load_kv16(row, 16 * v, bf16), acc[v]);
         }
         for (int v = 0; v < vecs; v++) _mm512_storeu_ps(out + c + 16 * v, acc[v]);
     }
 }
+
+__attribute__((target("avx512f")))
+static void attend_avx512_f32(const float *q, const void *k, const void *v, int total, int dim, float scale,
+                              const uint8_t *visible, float *scores, float *out) {
+    attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 0);
+}
+
+__attribute__((target("avx512f")))
+static void attend_avx512_bf16(const float *q, const void *k, const void *v, int total, int dim, float scale,
+                               const uint8_t *visible, float *scores, float *out) {
+    attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 1);
+}
 #endif
 
-static void attend_portable(const float *q, const float *keys, const float *values, int total, int dim, float scale,
-                            const uint8_t *visible, float *scores, float *out) {
+static inline float kv_value(const void *base, size_t i, int bf16) {
+    if (bf16) { uint32_t b = (uint32_t)((const uint16_t *)base)[i] << 16; float f; memcpy(&f, &b, 4); return f; }
+    return ((const float *)base)[i];
+}
+
+static void attend_portable(const float *q, const void *keys, const void *values, int total, int dim, float scale,
+                            const uint8_t *visible, float *scores, float *out, int bf16) {
     float m = -INFINITY;
     for (int j = 0; j < total; j++) {
         if (visible && !visible[j]) { scores[j] = -INFINITY; continue; }
         float s = 0;
-        for (int i = 0; i < dim; i++) s += q[i] * keys[(size_t)j * dim + i];
+        for (int i = 0; i < dim; i++) s += q[i] * kv_value(keys, (size_t)j * dim + i, bf16);
         scores[j] = s * scale;
         if (scores[j] > m) m = scores[j];
     }
@@ -72,14 +97,18 @@ static void attend_portable(const float *q, const float *keys, const float *valu
     for (int j = 0; j < total; j++) { scores[j] = expf(scores[j] - m); sum += scores[j]; }
     for (int j = 0; j < total; j++) {
         const float p = scores[j] / sum;
-        for (int i = 0; i < dim; i++) out[i] += p * values[(size_t)j * dim + i];
+        for (int i = 0; i < dim; i++) out[i] += p * kv_value(values, (size_t)j * dim + i, bf16);
     }
 }
 
-void jk_attend_row(int level, const float *q, const float *keys, const float *values, int total, int dim, float scale,
-                   const uint8_t *visible, float *scores, float *out) {
+void jk_attend_row(int level, const float *q, const void *keys, const void *values, int kv_bf16, int total, int dim,
+                   float scale, const uint8_t *visible, float *scores, float *out) {
 #if defined(__x86_64__)
-    if (level >= 3 && dim % 16 == 0) { attend_avx512(q, keys, values, total, dim, scale, visible, scores, out); return; }
+    if (level >= 3 && dim % 16 == 0) {
+        if (kv_bf16) attend_avx512_bf16(q, keys, values, total, dim, scale, visible, scores, out);
+        else attend_avx512_f32(q, keys, values, total, dim, scale, visible, scores, out);
+        return;
+    }
 #endif
-    attend_portable(q, keys, values, total, dim, scale, visible, scores, out);
+    attend_portable(q, keys, values, total, dim, scale, visible, scores, out, kv_bf16);
 }

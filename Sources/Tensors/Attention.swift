@@ -42,12 +42,14 @@ public enum Attention {
         return out
     }
 
-    /// One query row of one head against `count` cached keys and values (rows of `dim` floats, contiguous):
-    /// out = softmax(scale·q·Kᵀ over the visible keys)·V, streamed by a SIMD kernel (decode steps). `visible`:
-    /// nil for all keys, else `count` flags (0 hides the key); `scratch` holds `count` floats. No visible key → zeros.
-    public static func attendRow(query: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+    /// One query row of one head against `count` cached keys and values (rows of `dim` values, contiguous; f32, or
+    /// bf16 when `bf16`): out = softmax(scale·q·Kᵀ over the visible keys)·V, streamed by a SIMD kernel (decode
+    /// steps). `visible`: nil for all keys, else `count` flags (0 hides the key); `scratch` holds `count` floats.
+    /// No visible key → zeros.
+    public static func attendRow(query: UnsafePointer<Float>, keys: UnsafeRawPointer, values: UnsafeRawPointer, bf16: Bool = false,
                                  count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
                                  scratch: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        jk_attend_row(Int32(KernelDispatch.level), query, keys, values, Int32(count), Int32(dim), scale, visible, scratch, out)
+        jk_attend_row(Int32(KernelDispatch.level), query, keys, values, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible,
+                      scratch, out)
     }
 }

@@ -36,11 +36,11 @@ void jk_to_f32(int level, int wtype, const void *src, size_t count, float *out);
 /// Sum of n floats, streamed at the given SIMD level (the read-bandwidth benchmark's kernel).
 float jk_read_sum(int level, const float *p, size_t n);
 
-/// One query row of one head against `total` cached keys and values (rows of `dim` floats):
-/// out = softmax(scale · q·Kᵀ, hidden keys excluded) · V. `visible` is null (all keys) or `total` flags (0 = hidden);
-/// `scores` is scratch for `total` floats. With no visible key the output is zeros.
-void jk_attend_row(int level, const float *q, const float *keys, const float *values, int total, int dim, float scale,
-                   const uint8_t *visible, float *scores, float *out);
+/// One query row of one head against `total` cached keys and values (rows of `dim` values, f32 or — kv_bf16 —
+/// bf16): out = softmax(scale · q·Kᵀ, hidden keys excluded) · V. `visible` is null (all keys) or `total` flags
+/// (0 = hidden); `scores` is scratch for `total` floats. With no visible key the output is zeros.
+void jk_attend_row(int level, const float *q, const void *keys, const void *values, int kv_bf16, int total, int dim,
+                   float scale, const uint8_t *visible, float *scores, float *out);
 
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);

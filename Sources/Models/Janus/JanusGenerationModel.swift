@@ -17,8 +17,9 @@ public final class JanusGenerationModel: @unchecked Sendable {
     /// Generated image side in pixels (the vision `image_size`, 384 for the real checkpoints).
     public let imageSize: Int
     /// How products with bf16 weights treat their activations in the language model, the generation head and the
-    /// generation aligner: `.f32` (default) exactly; `.bf16` rounded to bf16 as the official bf16 run (faster with
-    /// AVX512_BF16). The VQ decoder always computes in f32.
+    /// generation aligner, and how the KV cache stores keys and values: `.f32` (default) exactly; `.bf16` rounded to
+    /// bf16 as the official bf16 run (faster: AVX512_BF16 dot products, half the cache bytes). The VQ decoder always
+    /// computes in f32.
     public var activationPrecision: ActivationPrecision {
         get { language.activationPrecision }
         set { language.activationPrecision = newValue }
@@ -70,7 +71,8 @@ public final class JanusGenerationModel: @unchecked Sendable {
         for r in 0..<rows {
             batch += r % 2 == 0 ? promptIDs : [promptIDs[0]] + Array(repeating: padID, count: max(length - 2, 0)) + (length > 1 ? [promptIDs[length - 1]] : [])
         }
-        let cache = LlamaKVCache(config: config.languageConfig, batch: rows, capacity: length + tokensPerImage)
+        let cache = LlamaKVCache(config: config.languageConfig, batch: rows, capacity: length + tokensPerImage,
+                                 precision: activationPrecision)
         var hidden = language.forward(try language.embed(batch).reshaped([rows, length, h]), cache: cache)
         var generated = [[Int]](repeating: [], count: images)
         var generators: [NumpyRandom] = []

@@ -75,7 +75,8 @@ public final class JanusUnderstandingModel: @unchecked Sendable {
     /// Greedy decoding as HF `generate(do_sample=False)`: prefill, then the argmax token fed back until EOS or
     /// `maxNewTokens`. Returns the new token ids (EOS included when reached) and the prefill logits if asked.
     public func greedy(embeddings: Tensor, eos: Int, maxNewTokens: Int, prefilled: (Date) -> Void = { _ in }) -> [Int] {
-        let cache = LlamaKVCache(config: config.languageConfig, batch: 1, capacity: embeddings.shape[1] + maxNewTokens)
+        let cache = LlamaKVCache(config: config.languageConfig, batch: 1, capacity: embeddings.shape[1] + maxNewTokens,
+                                 precision: language.activationPrecision)
         var hidden = language.forward(embeddings, cache: cache)
         prefilled(Date())
         var out: [Int] = []

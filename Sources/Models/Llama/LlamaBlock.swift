@@ -41,8 +41,8 @@ public struct LlamaBlock: @unchecked Sendable {
         ks.withFloats { kp in vs.withFloats { vp in
             for b in 0..<batch { for hh in 0..<kvHeads {
                 let src = (b * kvHeads + hh) * steps * headDim
-                (cache.keyBase(layer, b, hh) + past * headDim).update(from: kp.baseAddress! + src, count: steps * headDim)
-                (cache.valueBase(layer, b, hh) + past * headDim).update(from: vp.baseAddress! + src, count: steps * headDim)
+                cache.store(kp.baseAddress! + src, count: steps * headDim, at: cache.keyBase(layer, b, hh), offset: past * headDim)
+                cache.store(vp.baseAddress! + src, count: steps * headDim, at: cache.valueBase(layer, b, hh), offset: past * headDim)
             } }
         } }
         // Attention per (row, head) over the cache: scores = q·kᵀ/√d, causal and padding masks, softmax, ·v.
@@ -62,15 +62,12 @@ public struct LlamaBlock: @unchecked Sendable {
                     for pair in pairs {
                         let b = pair / heads, hh = pair % heads, kvh = hh / groups
                         let q = qp + (b * heads + hh) * headDim, o = out + b * heads * headDim + hh * headDim
-                        if let visible {
-                            visible[b].withUnsafeBufferPointer { mask in
-                                Attention.attendRow(query: q, keys: cache.keyBase(layer, b, kvh), values: cache.valueBase(layer, b, kvh),
-                                                    count: total, dim: headDim, scale: scale, visible: mask.baseAddress, scratch: scores, out: o)
-                            }
-                        } else {
-                            Attention.attendRow(query: q, keys: cache.keyBase(layer, b, kvh), values: cache.valueBase(layer, b, kvh),
-                                                count: total, dim: headDim, scale: scale, visible: nil, scratch: scores, out: o)
+                        let attend = { (mask: UnsafePointer<UInt8>?) in
+                            Attention.attendRow(query: q, keys: UnsafeRawPointer(cache.keyBase(layer, b, kvh)),
+                                                values: UnsafeRawPointer(cache.valueBase(layer, b, kvh)), bf16: cache.precision == .bf16,
+                                                count: total, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
                         }
+                        if let visible { visible[b].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                     }
                 }
                 return
@@ -79,12 +76,16 @@ public struct LlamaBlock: @unchecked Sendable {
                 Parallel.forEachChunk(batch * heads) { pairs in
                     let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
                     let context = UnsafeMutablePointer<Float>.allocate(capacity: steps * headDim)
-                    defer { scores.deallocate(); context.deallocate() }
+                    // bf16 caches are widened per head for the products.
+                    let widened = UnsafeMutablePointer<Float>.allocate(capacity: cache.precision == .bf16 ? 2 * total * headDim : 1)
+                    defer { scores.deallocate(); context.deallocate(); widened.deallocate() }
                     for pair in pairs {
                         let b = pair / heads, hh = pair % heads, kvh = hh / groups
+                        let keys = cache.floats(cache.keyBase(layer, b, kvh), count: total * headDim, scratch: widened)
+                        let values = cache.floats(cache.valueBase(layer, b, kvh), count: total * headDim, scratch: widened + total * headDim)
                         Matmul.gemm(transposeA: false, transposeB: true, m: steps, n: total, k: headDim, alpha: scale,
                                     a: qp + (b * heads + hh) * steps * headDim, lda: headDim,
-                                    b: cache.keyBase(layer, b, kvh), ldb: headDim, c: scores, ldc: total)
+                                    b: keys, ldb: headDim, c: scores, ldc: total)
                         for i in 0..<steps {
                             let row = scores + i * total
                             for j in (past + i + 1)..<max(total, past + i + 1) { row[j] = -.infinity }
@@ -92,7 +93,7 @@ public struct LlamaBlock: @unchecked Sendable {
                         }
                         Activations.softmaxRows(scores, scores, rows: steps, width: total)
                         Matmul.gemm(transposeA: false, transposeB: false, m: steps, n: headDim, k: total, a: scores, lda: total,
-                                    b: cache.valueBase(layer, b, kvh), ldb: headDim, c: context, ldc: headDim)
+                                    b: values, ldb: headDim, c: context, ldc: headDim)
                         for i in 0..<steps {
                             (out + (b * steps + i) * heads * headDim + hh * headDim).update(from: context + i * headDim, count: headDim)
                         }

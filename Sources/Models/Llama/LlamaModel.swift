@@ -11,7 +11,7 @@ public final class LlamaModel: @unchecked Sendable {
     public let lmHead: Tensor
     let rope: RotaryEmbedding
     /// How products with bf16 weights treat their activations (`.f32`: exactly; `.bf16`: rounded, as the official
-    /// bf16 run). Set before running.
+    /// bf16 run). Set before running; give KV caches the same precision.
     public var activationPrecision: ActivationPrecision = .f32
 
     /// Takes `<prefix>model.embed_tokens.weight`, `<prefix>model.layers.N.*`, `<prefix>model.norm.weight` and
@@ -74,23 +74,29 @@ public final class LlamaModel: @unchecked Sendable {
     public func logits(_ hidden: Tensor) -> Tensor { Linear.apply(hidden, weight: lmHead, activations: activationPrecision) }
 }
 
-/// Keys and values of every layer, for incremental decoding. Layout per layer: [batch][kvHeads][capacity][headDim].
+/// Keys and values of every layer, for incremental decoding. Layout per layer: [batch][kvHeads][capacity][headDim],
+/// in f32, or in bf16 (rounded to nearest even, as the official bf16 run stores them) for the bf16 precision mode:
+/// half the bytes every decode step reads.
 public final class LlamaKVCache: @unchecked Sendable {
     public let batch: Int
     public let capacity: Int
+    public let precision: ActivationPrecision
     public internal(set) var length = 0
     let kvHeads: Int, headDim: Int
-    var keys: [UnsafeMutablePointer<Float>]
-    var values: [UnsafeMutablePointer<Float>]
+    let elementSize: Int
+    var keys: [UnsafeMutableRawPointer]
+    var values: [UnsafeMutableRawPointer]
 
-    public init(config: LlamaConfig, batch: Int, capacity: Int) {
+    public init(config: LlamaConfig, batch: Int, capacity: Int, precision: ActivationPrecision = .f32) {
         self.batch = batch
         self.capacity = capacity
+        self.precision = precision
         kvHeads = config.keyValueHeads
         headDim = config.resolvedHeadDim
-        let size = batch * kvHeads * capacity * headDim
-        keys = (0..<config.numHiddenLayers).map { _ in .allocate(capacity: size) }
-        values = (0..<config.numHiddenLayers).map { _ in .allocate(capacity: size) }
+        elementSize = precision == .bf16 ? 2 : 4
+        let bytes = batch * kvHeads * capacity * headDim * elementSize
+        keys = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
+        values = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
     }
 
     deinit {
@@ -98,11 +104,29 @@ public final class LlamaKVCache: @unchecked Sendable {
         values.forEach { $0.deallocate() }
     }
 
-    /// Pointer to (layer, row, head, position 0).
-    @inline(__always) func keyBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutablePointer<Float> {
-        keys[layer] + ((b * kvHeads + head) * capacity) * headDim
+    /// Address of (layer, row, head, position 0).
+    @inline(__always) func keyBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutableRawPointer {
+        keys[layer] + ((b * kvHeads + head) * capacity) * headDim * elementSize
     }
-    @inline(__always) func valueBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutablePointer<Float> {
-        values[layer] + ((b * kvHeads + head) * capacity) * headDim
+    @inline(__always) func valueBase(_ layer: Int, _ b: Int, _ head: Int) -> UnsafeMutableRawPointer {
+        values[layer] + ((b * kvHeads + head) * capacity) * headDim * elementSize
+    }
+
+    /// Stores `count` floats at element `offset` of `base` in the cache's precision.
+    @inline(__always) func store(_ source: UnsafePointer<Float>, count: Int, at base: UnsafeMutableRawPointer, offset: Int) {
+        if precision == .bf16 {
+            let dst = (base + offset * 2).assumingMemoryBound(to: UInt16.self)
+            for i in 0..<count { dst[i] = HalfPrecision.bf16Bits(from: source[i]) }
+        } else {
+            (base + offset * 4).assumingMemoryBound(to: Float.self).update(from: source, count: count)
+        }
+    }
+
+    /// `count` floats from element 0 of `base` as f32: the cache itself (f32) or widened into `scratch` (bf16).
+    @inline(__always) func floats(_ base: UnsafeMutableRawPointer, count: Int, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        guard precision == .bf16 else { return UnsafePointer(base.assumingMemoryBound(to: Float.self)) }
+        let src = base.assumingMemoryBound(to: UInt16.self)
+        for i in 0..<count { scratch[i] = Float(bitPattern: UInt32(src[i]) << 16) }
+        return UnsafePointer(scratch)
     }
 }
