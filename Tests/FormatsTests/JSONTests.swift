@@ -82,7 +82,8 @@ import TestSupport
 
     /// tokenizer.json-sized input: json-c parses it; report the time.
     @Test func parsesTheRealTokenizerFile() throws {
-        let path = FixturePaths.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/deepseek-llm/tokenizer.json").path
+        // The real DeepSeek-LLM tokenizer.json, copied into the project's fixtures (a fresh clone has nothing beside it).
+        let path = FixturePaths.path("tokenizer/tokenizer.json")
         try #require(FileManager.default.fileExists(atPath: path))
         let start = ContinuousClock.now
         let doc = try JSONReader.parse(file: path)

@@ -10,7 +10,7 @@ public enum FixturePaths {
             .appendingPathComponent("Fixtures")
     }()
 
-    /// The repository root (for `suites/`, `../shared/`, ...).
+    /// The repository root (for `suites/`, ...). Tests never read outside it: a fresh clone has nothing beside it.
     public static let repositoryRoot: URL = root.deletingLastPathComponent().deletingLastPathComponent()
 
     public static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
