@@ -97,14 +97,14 @@ enum GemvBenchmark {
         if BandwidthBenchmark.gbPerSecond.isEmpty { BandwidthBenchmark.run(&report) }
         for threads in [1, 2] {
             Parallel.setThreadCount(threads)
-            for rows in [1, 2, 8] {
+            for (rows, activations) in [(1, .f32), (2, .f32), (8, .f32), (2, .bf16), (4, .bf16), (8, .bf16)] as [(Int, ActivationPrecision)] {
                 let x = Tensor(shape: [rows, n], floats: (0..<rows * n).map { Float($0 % 17) * 0.1 })
-                let hot = medianSeconds(repeats: 20) { _ = Linear.apply(x, weight: matrices[0]) }
-                let cold = medianSeconds(repeats: 5) { for m in matrices { _ = Linear.apply(x, weight: m) } }
+                let hot = medianSeconds(repeats: 20) { _ = Linear.apply(x, weight: matrices[0], activations: activations) }
+                let cold = medianSeconds(repeats: 5) { for m in matrices { _ = Linear.apply(x, weight: m, activations: activations) } }
                 let bytes = Double(n * n * 2)
                 let coldGB = bytes * 8 / cold / 1e9
                 let limit = BandwidthBenchmark.gbPerSecond[threads] ?? .nan
-                report.add([("benchmark", "gemv_bf16"), ("rows", String(rows)), ("threads", String(threads)),
+                report.add([("benchmark", "gemv_bf16"), ("rows", String(rows)), ("activations", activations.rawValue), ("threads", String(threads)),
                             ("hot_GB/s", format(bytes / hot / 1e9)), ("cold_GB/s", format(coldGB)),
                             ("read_bw_GB/s", format(limit)), ("cold_%_of_read_bw", format(100 * coldGB / limit))])
             }
