@@ -21,12 +21,13 @@ enum JanusModelBenchmark {
         let url = URL(fileURLWithPath: folder)
         let steps = Int(env["JANUS_BENCH_STEPS"] ?? "") ?? 16
         let parallel = (env["JANUS_BENCH_PARALLEL"] ?? "1,2,4").split(separator: ",").compactMap { Int($0) }
-        let parts = Set((env["JANUS_BENCH_PARTS"] ?? "understanding,generation").split(separator: ",").map(String.init))
+        let parts = Set((env["JANUS_BENCH_PARTS"] ?? "understanding,generation,vq").split(separator: ",").map(String.init))
         if BandwidthBenchmark.gbPerSecond.isEmpty { BandwidthBenchmark.run(&report) }
         let bandwidth = BandwidthBenchmark.gbPerSecond[Parallel.threadCount] ?? .nan
         do {
             if parts.contains("understanding") { try understanding(url, steps: steps, bandwidth: bandwidth, &report) }
             if parts.contains("generation") { try generation(url, steps: steps, parallel: parallel, bandwidth: bandwidth, &report) }
+            if parts.contains("vq") { try vqDecode(url, bandwidth: bandwidth, &report) }
         } catch {
             print("janus: \(error)")
         }
@@ -102,13 +103,19 @@ enum JanusModelBenchmark {
                         ("prefill_and_first_step_s", format(prefill, 2)), ("ms_per_step", format(perStep * 1000)),
                         ("steps_timed", String(rest.count)), ("projected_steps_s_per_prompt", format(full, 1))])
         }
-        // VQ decode of one image from random codes.
+    }
+
+    /// VQ decode of one image from random codes, in each activation precision.
+    static func vqDecode(_ url: URL, bandwidth: Double, _ report: inout BenchmarkReport) throws {
+        let model = try JanusGenerationModel(folder: url)
         let side = model.vq.gridSide(imageSize: model.imageSize)
         var rng = NumpyRandom(seed: 3)
         let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
-        start = Date()
-        _ = model.vq.decode(codes, side: side)
-        report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("seconds", format(Date().timeIntervalSince(start), 2)),
-                    ("read_bw_GB/s", format(bandwidth))])
+        for precision in ActivationPrecision.allCases {
+            let start = Date()
+            _ = model.vq.decode(codes, side: side, activations: precision)
+            report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),
+                        ("seconds", format(Date().timeIntervalSince(start), 2)), ("read_bw_GB/s", format(bandwidth))])
+        }
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// 2-D convolution as PyTorch's `F.conv2d` (NCHW input, weight [out, in/groups, kh, kw]).
 /// Stride 1, no dilation, one group (every VQ convolution): shifted GEMMs on a padded grid (`shiftedGEMM`).
 /// Other cases: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
@@ -20,7 +22,19 @@ public enum Conv2D {
         }
     }
 
-    public static func apply(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, options: Options = Options()) -> Tensor {
+    /// `activations: .bf16` with bf16 weights rounds the input to bf16 first (as Linear does) and, for stride-1
+    /// ungrouped convolutions on a CPU with AVX512_BF16, multiplies with bf16 dot products (`shiftedBF16`).
+    public static func apply(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, options: Options = Options(),
+                             activations: ActivationPrecision = .f32) -> Tensor {
+        if activations == .bf16 && weight.dtype == .bf16 && input.dtype == .f32 {
+            if options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && input.rank == 4 && weight.rank == 4
+                && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3 && input.shape[1] == weight.shape[1] {
+                return shiftedBF16(input, weight: weight, bias: bias, padding: options.padding)
+            }
+            // Same numbers through the f32 paths (up to summation order).
+            let rounded = input.toFloats().map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
+            return apply(Tensor(shape: input.shape, floats: rounded), weight: weight, bias: bias, options: options)
+        }
         precondition(input.rank == 4 && weight.rank == 4 && input.dtype == .f32, "conv2d: NCHW f32 input and 4-D weight")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let (outChannels, groupChannels, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
@@ -167,5 +181,63 @@ public enum Conv2D {
                 }
             }
         } }
+    }
+
+    /// Grid positions per parallel work item of `shiftedBF16` (whole kernel blocks of 48).
+    static let bf16ChunkPositions = 48 * 8
+
+    /// `shiftedGEMM` with bf16 operands: the input rounded to bf16 and stored as channel pairs on the padded grid,
+    /// the weights as [tap][Cout][Cin/2] pairs, and `jk_conv_bf16` over chunks of grid positions in parallel. Each
+    /// output's summation order is fixed by the shapes alone (taps, then channel pairs), whatever the split.
+    static func shiftedBF16(_ input: Tensor, weight: Tensor, bias: Tensor?,
+                            padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
+        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
+        let outH = hp - kh + 1, outW = wp - kw + 1
+        precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
+        let out = Tensor(zeros: [batch, cout, outH, outW])
+        let pairs = (cin + 1) / 2, taps = kh * kw
+        // Blocks of 48 positions read up to 47 words past the last computed position, plus the largest tap shift.
+        let plane = hp * wp + wp + 64
+        let packed = UnsafeMutablePointer<UInt32>.allocate(capacity: taps * cout * pairs)
+        let gridStorage = TensorStorage(zeroedByteCount: pairs * plane * 4)
+        let grid = gridStorage.base.bindMemory(to: UInt32.self, capacity: pairs * plane)
+        defer { packed.deallocate(); withExtendedLifetime(gridStorage) {} }
+        let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
+        for t in 0..<taps { for o in 0..<cout { for c in 0..<pairs {
+            let even = UInt32(w[(o * cin + 2 * c) * taps + t])
+            let odd = 2 * c + 1 < cin ? UInt32(w[(o * cin + 2 * c + 1) * taps + t]) : 0
+            packed[(t * cout + o) * pairs + c] = even | odd << 16
+        } } }
+        let biasValues = bias?.toF32()
+        let positions = outH * wp, chunks = (positions + bf16ChunkPositions - 1) / bf16ChunkPositions
+        input.withFloats { px in out.withMutableFloats { py in
+            let x = px.baseAddress!, y = py.baseAddress!
+            for n in 0..<batch {
+                Parallel.forEachChunk(pairs, minChunk: 4) { range in
+                    for c in range {
+                        let even = x + (n * cin + 2 * c) * height * width
+                        let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
+                        let dst = grid + c * plane
+                        for r in 0..<height {
+                            let row = dst + (r + pad.top) * wp + pad.left
+                            for col in 0..<width {
+                                let hi = odd.map { UInt32(HalfPrecision.bf16Bits(from: $0[r * width + col])) << 16 } ?? 0
+                                row[col] = UInt32(HalfPrecision.bf16Bits(from: even[r * width + col])) | hi
+                            }
+                        }
+                    }
+                }
+                let b = biasValues.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+                Parallel.forEachChunk(chunks) { range in
+                    let p0 = range.lowerBound * bf16ChunkPositions, p1 = min(positions, range.upperBound * bf16ChunkPositions)
+                    _ = jk_conv_bf16(grid, plane, Int32(pairs), Int32(wp), packed, Int32(cout), Int32(kh), Int32(kw), b,
+                                     y + n * cout * outH * outW, Int32(outH), Int32(outW), Int32(p0), Int32(p1))
+                }
+            }
+        } }
+        withExtendedLifetime(biasValues) {}
+        return out
     }
 }

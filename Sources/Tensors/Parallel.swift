@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CKernels
 import COpenBLAS
+import Synchronization
 
 /// The process-wide compute thread count and a chunked parallel-for over it.
 ///
@@ -33,11 +34,27 @@ public enum Parallel {
     /// Runs `body` with OpenBLAS limited to `threads` (restoring the configured count after). Decode steps use
     /// one BLAS thread: OpenBLAS's idle workers spin for a while after each call and would take the second core
     /// from the weight-streaming kernels (measured: 235 → 171 ms per token at the 1B shape).
+    /// Overlapping scopes (nested, or on concurrent tasks) get the smallest count any of them asked for, until the
+    /// last one ends: a scope that asked for one thread never sees another scope's exit hand OpenBLAS back its
+    /// threads (threaded sgemm blocks a tile differently, so its bits would change with the machine's load).
     public static func withBLASThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
-        openblas_set_num_threads(Int32(max(1, threads)))
-        defer { openblas_set_num_threads(Int32(threadCount)) }
+        let n = max(1, threads)
+        blasRequests.withLock { active in
+            active[n, default: 0] += 1
+            openblas_set_num_threads(Int32(active.keys.min()!))
+        }
+        defer {
+            blasRequests.withLock { active in
+                active[n]! -= 1
+                if active[n] == 0 { active[n] = nil }
+                openblas_set_num_threads(Int32(active.keys.min() ?? threadCount))
+            }
+        }
         return try body()
     }
+
+    /// Active `withBLASThreads` scopes per requested count.
+    private static let blasRequests = Mutex<[Int: Int]>([:])
 
     /// Runs `body` over `0..<count` split into at most `threadCount` contiguous chunks of at least `minChunk`.
     public static func forEachChunk(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {

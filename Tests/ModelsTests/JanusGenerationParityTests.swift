@@ -31,6 +31,13 @@ import TestSupport
             let (worst, _) = NumericComparison.maxAbsDifference(decoded.toFloats(), reference.toFloats())
             print("\(layout) g\(k): VQ decoder max |Δ| \(worst)")
             #expect(worst <= 1e-4)
+            // --precision bf16 decodes with every convolution input rounded to bf16 (the official bf16 run rounds far
+            // more: every op's output). Close to the f32 reference, not equal.
+            let bf16 = model.vq.decode(tokens, side: model.vq.gridSide(imageSize: model.imageSize), activations: .bf16).toFloats()
+            let (worstBF16, _) = NumericComparison.maxAbsDifference(bf16, reference.toFloats())
+            let meanBF16 = zip(bf16, reference.toFloats()).map { abs($0 - $1) }.reduce(0, +) / Float(bf16.count)
+            print("\(layout) g\(k): VQ decoder, bf16 activations: max |Δ| \(worstBF16), mean |Δ| \(meanBF16)")
+            #expect(worstBF16 > 0 && worstBF16 <= 0.1 && meanBF16 <= 0.01)   // measured ≤ 0.067 and ≤ 0.0062
             let pixels = VQ16Decoder.pixels(decoded).flatMap { $0 }
             let wantPixels = try expected.tensor(named: "g\(k).pixels").toFloats().map { UInt8($0) }
             // Pixels may differ only where (x + 1)/2·255 sits at an integer boundary within float rounding.

@@ -36,6 +36,50 @@ import TestSupport
         }
     }
 
+    @Test func conv2dWithBF16ActivationsEqualsTheProductOfRoundedInputs() {
+        // .bf16 with bf16 weights: the input is rounded to bf16, then multiplied (bf16 dot products on channel pairs
+        // where the CPU has them, the f32 paths at forced lower levels). Against a Double convolution of the rounded
+        // input and the bf16 weights; odd channel counts (a zero pair half), output channels not a multiple of the
+        // kernel's block of 8, grids whose rows are shorter and longer than a 48-position block, several parallel
+        // chunks, 1×1, 2×3 taps, asymmetric padding, a batch of 2; and the same bits at 1 and 2 threads.
+        var rng = TestRandom(seed: 31)
+        let cases: [(x: [Int], w: [Int], pad: (Int, Int, Int, Int))] = [
+            ([2, 5, 7, 9], [11, 5, 3, 3], (1, 1, 1, 1)),
+            ([1, 16, 30, 41], [8, 16, 3, 3], (1, 1, 1, 1)),
+            ([1, 7, 6, 5], [3, 7, 1, 1], (0, 0, 0, 0)),
+            ([2, 4, 9, 6], [17, 4, 2, 3], (0, 1, 2, 0)),
+            ([1, 64, 12, 12], [24, 64, 3, 3], (1, 1, 1, 1)),
+        ]
+        for (i, c) in cases.enumerated() {
+            let x = rng.floats(c.x.reduce(1, *)).map { $0 * 3 }, b = rng.floats(c.w[0])
+            let w = Tensor.make(rng.floats(c.w.reduce(1, *)), shape: c.w, dtype: .bf16)
+            var options = Conv2D.Options()
+            options.padding = c.pad
+            let (want, shape) = Naive.conv2d(x: Naive.roundedToBF16(x), xShape: c.x, w: w.toFloats(), wShape: c.w, bias: b,
+                                             stride: 1, pad: c.pad, dilation: 1, groups: 1)
+            for level in KernelDispatch.availableLevels {
+                KernelDispatch.withForcedLevel(level) {
+                    func run() -> Tensor {
+                        Conv2D.apply(Tensor(shape: c.x, floats: x), weight: w, bias: Tensor(shape: [c.w[0]], floats: b),
+                                     options: options, activations: .bf16)
+                    }
+                    let got = run()
+                    #expect(got.shape == shape)
+                    let e = NumericComparison.nmse(got.toFloats(), want)
+                    print("conv2d bf16 case \(i), level \(level)\(level == 3 && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
+                    #expect(e <= 1e-12, "case \(i), level \(level): \(NumericComparison.describeDivergence(got.toFloats(), want))")
+                    let before = Parallel.threadCount
+                    Parallel.setThreadCount(1)
+                    let one = run().toFloats()
+                    Parallel.setThreadCount(2)
+                    let two = run().toFloats()
+                    Parallel.setThreadCount(before)
+                    #expect(one == two, "case \(i), level \(level)")
+                }
+            }
+        }
+    }
+
     @Test func decodeAttentionRowAtEverySIMDLevel() {
         var rng = TestRandom(seed: 12)
         for (dim, count) in [(128, 613), (128, 17), (24, 40), (64, 1)] {

@@ -53,6 +53,15 @@ int jk_cpu_has_bf16_dot(void);
 int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
                      const float *bias);
 
+/// Stride-1 convolution of one image with bf16 activations and weights (AVX512_BF16), f32 accumulation.
+/// `grid`: the zero-padded input as `pairs` planes of `plane` 32-bit words, each word the bf16 values of channels
+/// 2c (low half) and 2c+1 at one position of a grid with row pitch `wp`; every plane readable up to
+/// p1 + 47 + (kh-1)·wp + kw-1 words. `w`: [kh·kw][cout][pairs] words, the same channel pairing.
+/// Computes grid positions [p0, p1) (position p is output row p / wp, column p % wp; columns ≥ outW and rows ≥
+/// outH are dropped) into out[cout][outH][outW] (+ bias). Returns 0 when the CPU lacks AVX512_BF16.
+int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const uint32_t *w, int cout, int kh, int kw,
+                 const float *bias, float *out, int outH, int outW, int p0, int p1);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

@@ -66,7 +66,8 @@ struct GenerateCommand: ParsableCommand {
             }
             let stepsSeconds = Date().timeIntervalSince(t)
             t = Date()
-            let images = VQ16Decoder.pixels(model.vq.decode(tokens, side: model.vq.gridSide(imageSize: model.imageSize)))
+            let images = VQ16Decoder.pixels(model.vq.decode(tokens, side: model.vq.gridSide(imageSize: model.imageSize),
+                                                                 activations: model.activationPrecision))
             let decodeSeconds = Date().timeIntervalSince(t)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             for (i, pixels) in images.enumerated() {

@@ -44,7 +44,9 @@ public final class VQ16Decoder: @unchecked Sendable {
     public func gridSide(imageSize: Int) -> Int { imageSize / spec.downsample }
 
     /// Codes [images][side·side] (row-major token order) → images [images, 3, side·16, side·16] in about [−1, 1].
-    public func decode(_ codes: [[Int]], side: Int) -> Tensor {
+    /// `activations: .bf16` rounds every convolution's input to bf16 (bf16 dot products where the CPU has them), as
+    /// the official bf16 run computes; the normalisations, swish and attention stay in f32.
+    public func decode(_ codes: [[Int]], side: Int, activations: ActivationPrecision = .f32) -> Tensor {
         let e = spec.codebookEmbedDim, n = side * side
         let z = Tensor(zeros: [codes.count, e, side, side])
         z.withMutableFloats { dst in
@@ -54,16 +56,17 @@ public final class VQ16Decoder: @unchecked Sendable {
                 }
             }
         }
-        var h = convIn(postQuant(z))
-        h = mid.2(mid.1(mid.0(h)))
+        let a = activations
+        var h = convIn(postQuant(z, a), a)
+        h = mid.2(mid.1(mid.0(h, a), a), a)
         for level in levels {
             for (j, block) in level.res.enumerated() {
-                h = block(h)
-                if !level.attn.isEmpty { h = level.attn[j](h) }
+                h = block(h, a)
+                if !level.attn.isEmpty { h = level.attn[j](h, a) }
             }
-            if let up = level.upsample { h = up(Resampling.upsampleNearest(h, factor: 2)) }
+            if let up = level.upsample { h = up(Resampling.upsampleNearest(h, factor: 2), a) }
         }
-        return convOut(Activations.silu(normOut(h)))
+        return convOut(Activations.silu(normOut(h)), a)
     }
 
     /// `clip((x + 1) / 2 · 255, 0, 255)` stored to uint8 — truncating, as the reference does. HWC per image.

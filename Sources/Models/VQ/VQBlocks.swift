@@ -6,7 +6,9 @@ struct VQConv {
     let weight: Tensor
     let bias: Tensor?
     let options: Conv2D.Options
-    func callAsFunction(_ x: Tensor) -> Tensor { Conv2D.apply(x, weight: weight, bias: bias, options: options) }
+    func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
+        Conv2D.apply(x, weight: weight, bias: bias, options: options, activations: activations)
+    }
 }
 
 struct VQNorm {
@@ -15,12 +17,13 @@ struct VQNorm {
 }
 
 /// GN → swish → conv3×3 → GN → swish → conv3×3, plus the input (through `nin_shortcut` when channels change).
+/// `activations` is the convolutions' input precision (Conv2D.apply).
 struct VQResBlock {
     let norm1: VQNorm, conv1: VQConv, norm2: VQNorm, conv2: VQConv, shortcut: VQConv?
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        var h = conv1(Activations.silu(norm1(x)))
-        h = conv2(Activations.silu(norm2(h)))
-        let skip = shortcut.map { $0(x) } ?? x
+    func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
+        var h = conv1(Activations.silu(norm1(x)), activations)
+        h = conv2(Activations.silu(norm2(h)), activations)
+        let skip = shortcut.map { $0(x, activations) } ?? x
         return VQBlocks.sum(skip, h)
     }
 }
@@ -28,7 +31,7 @@ struct VQResBlock {
 /// GN, then one attention head over the h·w positions with scale C^-½ (q, k, v, proj_out are 1×1 convs); residual.
 struct VQAttnBlock {
     let norm: VQNorm, q: VQConv, k: VQConv, v: VQConv, proj: VQConv
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
         let h = norm(x)
         let (b, c, hh, ww) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let n = hh * ww
@@ -39,12 +42,13 @@ struct VQAttnBlock {
             } }
             return out
         }
-        let attended = Attention.scaledDotProduct(query: tokens(q(h)), key: tokens(k(h)), value: tokens(v(h)), causal: false)
+        let attended = Attention.scaledDotProduct(query: tokens(q(h, activations)), key: tokens(k(h, activations)),
+                                                  value: tokens(v(h, activations)), causal: false)
         let back = Tensor(zeros: [b, c, hh, ww])
         attended.withFloats { src in back.withMutableFloats { dst in
             for bi in 0..<b { for ch in 0..<c { for p in 0..<n { dst[(bi * c + ch) * n + p] = src[(bi * n + p) * c + ch] } } }
         } }
-        return VQBlocks.sum(x, proj(back))
+        return VQBlocks.sum(x, proj(back, activations))
     }
 }
 
