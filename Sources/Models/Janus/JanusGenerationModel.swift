@@ -67,13 +67,19 @@ public final class JanusGenerationModel: @unchecked Sendable {
     public func generate(promptIDs: [Int], padID: Int, images: Int, cfgWeight: Float, sampling: Sampling,
                          stepLimit: Int? = nil, onStep: (Int, Int) -> Void = { _, _ in }) throws -> [[Int]] {
         let rows = 2 * images, length = promptIDs.count, h = config.languageConfig.hiddenSize
-        var batch: [Int] = []
-        for r in 0..<rows {
-            batch += r % 2 == 0 ? promptIDs : [promptIDs[0]] + Array(repeating: padID, count: max(length - 2, 0)) + (length > 1 ? [promptIDs[length - 1]] : [])
-        }
+        let unconditional = [promptIDs[0]] + Array(repeating: padID, count: max(length - 2, 0)) + (length > 1 ? [promptIDs[length - 1]] : [])
+        // Every conditional row starts with the same prompt, every unconditional one with the same padding: the
+        // prompt runs once for the pair (cond, uncond) and its cache and last hidden states are copied to all
+        // 2P rows (P = 4: a quarter of the prefill's work).
+        let prompt = LlamaKVCache(config: config.languageConfig, batch: 2, capacity: length, precision: activationPrecision)
+        let promptHidden = language.forward(try language.embed(promptIDs + unconditional).reshaped([2, length, h]), cache: prompt)
         let cache = LlamaKVCache(config: config.languageConfig, batch: rows, capacity: length + tokensPerImage,
                                  precision: activationPrecision)
-        var hidden = language.forward(try language.embed(batch).reshaped([rows, length, h]), cache: cache)
+        cache.copyRows(from: prompt, rows: (0..<rows).map { $0 % 2 })
+        var hidden = Tensor(zeros: [rows, 1, h])
+        promptHidden.withFloats { src in hidden.withMutableFloats { dst in
+            for r in 0..<rows { (dst.baseAddress! + r * h).update(from: src.baseAddress! + ((r % 2) * length + length - 1) * h, count: h) }
+        } }
         var generated = [[Int]](repeating: [], count: images)
         var generators: [NumpyRandom] = []
         var temperature: Float = 1

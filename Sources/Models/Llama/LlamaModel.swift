@@ -112,6 +112,20 @@ public final class LlamaKVCache: @unchecked Sendable {
         values[layer] + ((b * kvHeads + head) * capacity) * headDim * elementSize
     }
 
+    /// Fills this cache's rows with copies of `source`'s: row b gets source row `rows[b]`, all layers and the
+    /// source's `length` positions (a guidance batch's prompt is computed once per distinct row, then replicated).
+    public func copyRows(from source: LlamaKVCache, rows: [Int]) {
+        precondition(rows.count == batch && source.precision == precision && source.kvHeads == kvHeads
+                     && source.headDim == headDim && source.keys.count == keys.count && source.length <= capacity,
+                     "copyRows: caches of different shapes")
+        let bytes = source.length * headDim * elementSize
+        for layer in keys.indices { for (b, from) in rows.enumerated() { for head in 0..<kvHeads {
+            keyBase(layer, b, head).copyMemory(from: source.keyBase(layer, from, head), byteCount: bytes)
+            valueBase(layer, b, head).copyMemory(from: source.valueBase(layer, from, head), byteCount: bytes)
+        } } }
+        length = source.length
+    }
+
     /// Stores `count` floats at element `offset` of `base` in the cache's precision.
     @inline(__always) func store(_ source: UnsafePointer<Float>, count: Int, at base: UnsafeMutableRawPointer, offset: Int) {
         if precision == .bf16 {
