@@ -1,5 +1,6 @@
 // SiLU, x·sigmoid(x) = x / (1 + exp(−x)), vectorised: the VQ decoder applies it to ~19 M values per call at 384².
 #include <math.h>
+#include <string.h>
 #include "ckernels.h"
 #include "simd_math.h"
 
@@ -23,4 +24,37 @@ void jk_silu(int level, const float *x, const float *mul, float *y, size_t n) {
     if (level >= 3) { silu_avx512(x, mul, y, n); return; }
 #endif
     for (size_t i = 0; i < n; i++) { float s = x[i] / (1.0f + expf(-x[i])); y[i] = mul ? s * mul[i] : s; }
+}
+
+// f32 → bf16, round to nearest even; NaN stays NaN (quiet bit set), as HalfPrecision.bf16Bits and torch. The
+// integer form vectorises; AVX512_BF16's VCNVTNEPS2BF16 would flush denormal inputs to zero, so it is not used.
+static inline uint16_t round_bf16(float v) {
+    uint32_t b; memcpy(&b, &v, 4);
+    if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40);
+    return (uint16_t)((b + 0x7FFFu + ((b >> 16) & 1u)) >> 16);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f,avx512bw")))
+static void round_bf16_avx512(const float *x, uint16_t *out, size_t n) {
+    const __m512i absMask = _mm512_set1_epi32(0x7FFFFFFF), inf = _mm512_set1_epi32(0x7F800000);
+    const __m512i bias = _mm512_set1_epi32(0x7FFF), one = _mm512_set1_epi32(1), quiet = _mm512_set1_epi32(0x40);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i b = _mm512_loadu_si512((const void *)(x + i));
+        const __m512i hi = _mm512_srli_epi32(b, 16);
+        __m512i r = _mm512_srli_epi32(_mm512_add_epi32(b, _mm512_add_epi32(bias, _mm512_and_si512(hi, one))), 16);
+        const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(b, absMask), inf);
+        r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(hi, quiet));
+        _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(r));
+    }
+    for (; i < n; i++) out[i] = round_bf16(x[i]);
+}
+#endif
+
+void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n) {
+#if defined(__x86_64__)
+    if (level >= 3) { round_bf16_avx512(x, out, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) out[i] = round_bf16(x[i]);
 }

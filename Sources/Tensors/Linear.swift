@@ -42,7 +42,7 @@ public enum Linear {
         guard activations == .bf16 && weight.dtype == .bf16 else { return applyF32(x, weight: weight, bias: bias) }
         // Activations rounded to bf16, then bf16 dot products (2–8 rows, AVX512_BF16) or the f32 paths on the
         // rounded values (otherwise): the same numbers up to f32 summation order.
-        let rounded = x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }
+        let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
         if usesBF16Dot(rows: x.count / max(k, 1)) {
             return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
         }
@@ -108,7 +108,8 @@ public enum Linear {
                 return weights.map { apply(x, weight: $0, activations: .bf16) }
             }
             // One rounding of the activations and one parallel job over all the weights' rows.
-            return bf16DotProducts(x.toFloats().map { HalfPrecision.bf16Bits(from: $0) }, shape: x.shape, weights: weights)
+            return bf16DotProducts(x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }, shape: x.shape,
+                                   weights: weights)
         }
         let level = Int32(KernelDispatch.level)
         guard m >= 1, m <= gemvRowLimit, x.dtype == .f32, level >= 2, (m >= 2 || level >= 3),

@@ -170,5 +170,20 @@ import TestSupport
         #expect(bits(.infinity) == 0x7F80 && bits(-.infinity) == 0xFF80)
         #expect(bits(.greatestFiniteMagnitude) == 0x7F80)  // rounds to infinity, as torch does
         #expect(Float(bitPattern: UInt32(bits(.nan)) << 16).isNaN)
+        // The SIMD kernel rounds every value as the scalar rule does, at every level (ties, denormals, infinities,
+        // NaNs with payloads, a tail shorter than a vector).
+        var rng = TestRandom(seed: 41)
+        var values: [Float] = [0, -0, 1 + 0x1p-8, 1 + 3 * 0x1p-8, .leastNonzeroMagnitude, -.leastNormalMagnitude * 0.75,
+                               .infinity, -.infinity, .greatestFiniteMagnitude, .nan, -.nan,
+                               Float(bitPattern: 0x7F80_0001), Float(bitPattern: 0xFFC1_2345), Float(bitPattern: 0x3F80_8000)]
+        values += rng.floats(1000).map { $0 * 1e3 }
+        values += (0..<200).map { Float(bitPattern: UInt32($0) &* 0x0131_7F3B) }
+        let want = values.map { bits($0) }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.withForcedLevel(level) {
+                let got = values.withUnsafeBufferPointer { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: values.count) }
+                #expect(got == want, "level \(level): \(zip(got, want).enumerated().filter { $0.element.0 != $0.element.1 }.prefix(3).map { ($0.offset, values[$0.offset].bitPattern) })")
+            }
+        }
     }
 }

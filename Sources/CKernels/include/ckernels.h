@@ -45,6 +45,9 @@ void jk_attend_row(int level, const float *q, const void *keys, const void *valu
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 
+/// out[i] = x[i] rounded to bf16 (nearest, ties to even; NaN stays NaN) for n values.
+void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n);
+
 /// 1 when the CPU has AVX512_BF16 dot products (VDPBF16PS).
 int jk_cpu_has_bf16_dot(void);
 

@@ -130,7 +130,7 @@ public final class LlamaKVCache: @unchecked Sendable {
     @inline(__always) func store(_ source: UnsafePointer<Float>, count: Int, at base: UnsafeMutableRawPointer, offset: Int) {
         if precision == .bf16 {
             let dst = (base + offset * 2).assumingMemoryBound(to: UInt16.self)
-            for i in 0..<count { dst[i] = HalfPrecision.bf16Bits(from: source[i]) }
+            HalfPrecision.storeBF16(source, count: count, into: dst)
         } else {
             (base + offset * 4).assumingMemoryBound(to: Float.self).update(from: source, count: count)
         }
