@@ -15,6 +15,22 @@ static inline __m512 load_kv16(const void *row, int i, int bf16) {
 }
 
 __attribute__((target("avx512f"), always_inline))
+static inline void accumulate_values(const float *scores, float inv, const void *values, int total, int dim, int c,
+                                     const int vecs, float *out, const int bf16) {
+    const size_t element = bf16 ? 2 : 4;
+    __m512 acc[8];
+    for (int v = 0; v < vecs; v++) acc[v] = _mm512_setzero_ps();
+    for (int t = 0; t < total; t++) {
+        const float p = scores[t] * inv;
+        if (p == 0.0f) continue;
+        const __m512 pv = _mm512_set1_ps(p);
+        const char *row = (const char *)values + ((size_t)t * dim + c) * element;
+        for (int v = 0; v < vecs; v++) acc[v] = _mm512_fmadd_ps(pv, load_kv16(row, 16 * v, bf16), acc[v]);
+    }
+    for (int v = 0; v < vecs; v++) _mm512_storeu_ps(out + c + 16 * v, acc[v]);
+}
+
+__attribute__((target("avx512f"), always_inline))
 static inline void attend_avx512(const float *q, const void *keys, const void *values, int total, int dim, float scale,
                                  const uint8_t *visible, float *scores, float *out, const int bf16) {
     const size_t element = bf16 ? 2 : 4;
@@ -47,32 +63,30 @@ static inline void attend_avx512(const float *q, const void *keys, const void *v
     if (visible)  // hidden keys weigh exactly zero (the clamped exponent leaves at most a denormal)
         for (int t = 0; t < total; t++) if (!visible[t]) { total_sum -= scores[t]; scores[t] = 0.0f; }
     const float inv = 1.0f / total_sum;
-    // out = Σ_j p_j · V_j with the probabilities normalised first (as softmax then a product does).
-    __m512 acc[8];
+    // out = Σ_j p_j · V_j with the probabilities normalised first (as softmax then a product does), in blocks of
+    // 128 columns; a full block has a constant trip count so its 8 accumulators stay in registers (with a runtime
+    // count they lived on the stack: 17.5 vs 7.3 ms per guidance step's 484 MB of bf16 cache).
     for (int c = 0; c < dim; c += 128) {
-        const int width = dim - c < 128 ? dim - c : 128, vecs = width / 16;
-        for (int v = 0; v < vecs; v++) acc[v] = _mm512_setzero_ps();
-        for (int t = 0; t < total; t++) {
-            const float p = scores[t] * inv;
-            if (p == 0.0f) continue;
-            const __m512 pv = _mm512_set1_ps(p);
-            const char *row = (const char *)values + ((size_t)t * dim + c) * element;
-            for (int v = 0; v < vecs; v++) acc[v] = _mm512_fmadd_ps(pv, load_kv16(row, 16 * v, bf16), acc[v]);
-        }
-        for (int v = 0; v < vecs; v++) _mm512_storeu_ps(out + c + 16 * v, acc[v]);
+        const int width = dim - c < 128 ? dim - c : 128;
+        if (width == 128) accumulate_values(scores, inv, values, total, dim, c, 8, out, bf16);
+        else accumulate_values(scores, inv, values, total, dim, c, width / 16, out, bf16);
     }
 }
 
 __attribute__((target("avx512f")))
 static void attend_avx512_f32(const float *q, const void *k, const void *v, int total, int dim, float scale,
                               const uint8_t *visible, float *scores, float *out) {
-    attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 0);
+    // Every Janus head is 128 wide: a constant width unrolls the key products.
+    if (dim == 128) attend_avx512(q, k, v, total, 128, scale, visible, scores, out, 0);
+    else attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 0);
 }
 
 __attribute__((target("avx512f")))
 static void attend_avx512_bf16(const float *q, const void *k, const void *v, int total, int dim, float scale,
                                const uint8_t *visible, float *scores, float *out) {
-    attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 1);
+    // Every Janus head is 128 wide: a constant width unrolls the key products.
+    if (dim == 128) attend_avx512(q, k, v, total, 128, scale, visible, scores, out, 1);
+    else attend_avx512(q, k, v, total, dim, scale, visible, scores, out, 1);
 }
 #endif
 

@@ -86,6 +86,7 @@ public final class LlamaKVCache: @unchecked Sendable {
     let elementSize: Int
     var keys: [UnsafeMutableRawPointer]
     var values: [UnsafeMutableRawPointer]
+    private let storages: [TensorStorage]
 
     public init(config: LlamaConfig, batch: Int, capacity: Int, precision: ActivationPrecision = .f32) {
         self.batch = batch
@@ -95,13 +96,12 @@ public final class LlamaKVCache: @unchecked Sendable {
         headDim = config.resolvedHeadDim
         elementSize = precision == .bf16 ? 2 : 4
         let bytes = batch * kvHeads * capacity * headDim * elementSize
-        keys = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
-        values = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
-    }
-
-    deinit {
-        keys.forEach { $0.deallocate() }
-        values.forEach { $0.deallocate() }
+        // Tensor storage: blocks of 4 MB and more sit on transparent huge pages (the decode-attention kernel
+        // streams the whole cache every step; 4 KB pages cost it TLB misses).
+        let blocks = (0..<2 * config.numHiddenLayers).map { _ in TensorStorage(uninitializedByteCount: bytes) }
+        storages = blocks
+        keys = (0..<config.numHiddenLayers).map { blocks[2 * $0].base }
+        values = (0..<config.numHiddenLayers).map { blocks[2 * $0 + 1].base }
     }
 
     /// Address of (layer, row, head, position 0).
