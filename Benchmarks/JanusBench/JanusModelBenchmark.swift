@@ -105,13 +105,14 @@ enum JanusModelBenchmark {
         }
     }
 
-    /// VQ decode of one image from random codes, in each activation precision.
+    /// VQ decode of one image from random codes, in each activation precision (or $JANUS_BENCH_PRECISION's).
     static func vqDecode(_ url: URL, bandwidth: Double, _ report: inout BenchmarkReport) throws {
         let model = try JanusGenerationModel(folder: url)
         let side = model.vq.gridSide(imageSize: model.imageSize)
         var rng = NumpyRandom(seed: 3)
         let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
-        for precision in ActivationPrecision.allCases {
+        let chosen = ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"].flatMap(ActivationPrecision.init(rawValue:))
+        for precision in chosen.map({ [$0] }) ?? ActivationPrecision.allCases {
             let start = Date()
             _ = model.vq.decode(codes, side: side, activations: precision)
             report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),

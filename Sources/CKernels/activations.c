@@ -15,7 +15,14 @@ static void silu_avx512(const float *x, const float *mul, float *y, size_t n) {
         if (mul) s = _mm512_mul_ps(s, _mm512_loadu_ps(mul + i));
         _mm512_storeu_ps(y + i, s);
     }
-    for (; i < n; i++) { float s = x[i] / (1.0f + expf(-x[i])); y[i] = mul ? s * mul[i] : s; }
+    // The tail through the same vector code (masked), so a value's result never depends on where a chunk ends.
+    if (i < n) {
+        const __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        __m512 v = _mm512_maskz_loadu_ps(k, x + i);
+        __m512 s = _mm512_div_ps(v, _mm512_add_ps(one, exp512(_mm512_sub_ps(_mm512_setzero_ps(), v))));
+        if (mul) s = _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k, mul + i));
+        _mm512_mask_storeu_ps(y + i, k, s);
+    }
 }
 #endif
 
@@ -35,22 +42,43 @@ static inline uint16_t round_bf16(float v) {
 }
 
 #if defined(__x86_64__)
+// 16 values rounded to bf16, each in the low half of a 32-bit lane.
+__attribute__((target("avx512f,avx512bw"), always_inline))
+static inline __m512i round_bf16_16(const float *x) {
+    const __m512i b = _mm512_loadu_si512((const void *)x);
+    const __m512i hi = _mm512_srli_epi32(b, 16);
+    const __m512i r = _mm512_srli_epi32(_mm512_add_epi32(b, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF),
+                                                          _mm512_and_si512(hi, _mm512_set1_epi32(1)))), 16);
+    const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(b, _mm512_set1_epi32(0x7FFFFFFF)),
+                                                  _mm512_set1_epi32(0x7F800000));
+    return _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
+}
+
 __attribute__((target("avx512f,avx512bw")))
 static void round_bf16_avx512(const float *x, uint16_t *out, size_t n) {
-    const __m512i absMask = _mm512_set1_epi32(0x7FFFFFFF), inf = _mm512_set1_epi32(0x7F800000);
-    const __m512i bias = _mm512_set1_epi32(0x7FFF), one = _mm512_set1_epi32(1), quiet = _mm512_set1_epi32(0x40);
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const __m512i b = _mm512_loadu_si512((const void *)(x + i));
-        const __m512i hi = _mm512_srli_epi32(b, 16);
-        __m512i r = _mm512_srli_epi32(_mm512_add_epi32(b, _mm512_add_epi32(bias, _mm512_and_si512(hi, one))), 16);
-        const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(b, absMask), inf);
-        r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(hi, quiet));
-        _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(r));
-    }
+    for (; i + 16 <= n; i += 16) _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(round_bf16_16(x + i)));
     for (; i < n; i++) out[i] = round_bf16(x[i]);
 }
+
+__attribute__((target("avx512f,avx512bw")))
+static void pack_pairs_avx512(const float *even, const float *odd, size_t n, uint32_t *out) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512i lo = round_bf16_16(even + i);
+        const __m512i hi = odd ? _mm512_slli_epi32(round_bf16_16(odd + i), 16) : _mm512_setzero_si512();
+        _mm512_storeu_si512((void *)(out + i), _mm512_or_si512(lo, hi));
+    }
+    for (; i < n; i++) out[i] = (uint32_t)round_bf16(even[i]) | (odd ? (uint32_t)round_bf16(odd[i]) << 16 : 0u);
+}
 #endif
+
+void jk_pack_bf16_pairs(int level, const float *even, const float *odd, size_t n, uint32_t *out) {
+#if defined(__x86_64__)
+    if (level >= 3) { pack_pairs_avx512(even, odd, n, out); return; }
+#endif
+    for (size_t i = 0; i < n; i++) out[i] = (uint32_t)round_bf16(even[i]) | (odd ? (uint32_t)round_bf16(odd[i]) << 16 : 0u);
+}
 
 void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n) {
 #if defined(__x86_64__)

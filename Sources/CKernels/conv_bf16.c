@@ -49,13 +49,20 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
             conv_block(grid, plane, w, pairs, kh * kw, kw, wp, cout, o0, ob, p, tile);
-            for (int o = 0; o < ob; o++) {
-                const float b = bias ? bias[o0 + o] : 0.0f;
-                float *dst = out + (size_t)(o0 + o) * outH * outW;
-                for (int i = 0; i < n; i++) {
-                    const int r = (p + i) / wp, c = (p + i) % wp;
-                    if (c < outW && r < outH) dst[(size_t)r * outW + c] = tile[o * PB + i] + b;
+            // Grid position p + i is output (r, c) when c < outW; runs of a row are copied whole.
+            for (int i = 0; i < n;) {
+                const int r = (p + i) / wp, c = (p + i) % wp;
+                const int run = wp - c < n - i ? wp - c : n - i;
+                if (r < outH && c < outW) {
+                    const int valid = outW - c < run ? outW - c : run;
+                    for (int o = 0; o < ob; o++) {
+                        const float b = bias ? bias[o0 + o] : 0.0f;
+                        float *dst = out + (size_t)(o0 + o) * outH * outW + (size_t)r * outW + c;
+                        const float *src = tile + o * PB + i;
+                        for (int j = 0; j < valid; j++) dst[j] = src[j] + b;
+                    }
                 }
+                i += run;
             }
         }
     }

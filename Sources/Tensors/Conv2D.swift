@@ -212,6 +212,7 @@ public enum Conv2D {
         } } }
         let biasValues = bias?.toF32()
         let positions = outH * wp, chunks = (positions + bf16ChunkPositions - 1) / bf16ChunkPositions
+        let level = Int32(KernelDispatch.level)
         input.withFloats { px in out.withMutableFloats { py in
             let x = px.baseAddress!, y = py.baseAddress!
             for n in 0..<batch {
@@ -221,11 +222,7 @@ public enum Conv2D {
                         let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
                         let dst = grid + c * plane
                         for r in 0..<height {
-                            let row = dst + (r + pad.top) * wp + pad.left
-                            for col in 0..<width {
-                                let hi = odd.map { UInt32(HalfPrecision.bf16Bits(from: $0[r * width + col])) << 16 } ?? 0
-                                row[col] = UInt32(HalfPrecision.bf16Bits(from: even[r * width + col])) | hi
-                            }
+                            jk_pack_bf16_pairs(level, even + r * width, odd.map { $0 + r * width }, width, dst + (r + pad.top) * wp + pad.left)
                         }
                     }
                 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CKernels
 
 /// Layer, RMS and group normalisation. Statistics accumulate in Double (at least as accurate as the
 /// references' f32 accumulation); each row/group is independent, so results do not depend on threads.
@@ -53,28 +54,29 @@ public enum Normalization {
     }
 
     /// GroupNorm on NCHW: channels split into `groups`, statistics over (channels of the group × H × W).
-    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+    /// `silu: true` applies SiLU to the output in the same pass (the VQ blocks' GN → swish), bit-equal to
+    /// `Activations.silu` of the plain result.
+    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> Tensor {
         precondition(x.rank >= 2 && x.shape[1] % groups == 0, "groupNorm: \(x.shape[1]) channels in \(groups) groups")
         let n = x.shape[0], c = x.shape[1], spatial = x.count / max(n * c, 1)
         let perGroup = c / groups * spatial
         let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
         let out = Tensor(zeros: x.shape)
+        let level = Int32(KernelDispatch.level)
         x.withFloats { px in out.withMutableFloats { py in
+            let (px, py) = (px.baseAddress!, py.baseAddress!)
             Parallel.forEachChunk(n * groups, minChunk: 1) { range in
                 for ng in range {
                     let base = ng * perGroup
-                    var sum = 0.0
-                    for i in 0..<perGroup { sum += Double(px[base + i]) }
-                    let mean = sum / Double(perGroup)
-                    var sq = 0.0
-                    for i in 0..<perGroup { let d = Double(px[base + i]) - mean; sq += d * d }
-                    let inv = Float(1 / (sq / Double(perGroup) + Double(eps)).squareRoot()), m = Float(mean)
+                    var mean = 0.0, variance = 0.0
+                    jk_group_moments(level, px + base, perGroup, &mean, &variance)
+                    let inv = Float(1 / (variance + Double(eps)).squareRoot()), m = Float(mean)
                     let firstChannel = (ng % groups) * (c / groups)
                     // Per channel: scale and shift are constants over its spatial run.
                     for k in 0..<(c / groups) {
                         let channel = firstChannel + k, start = base + k * spatial
                         let scale = inv * (w?[channel] ?? 1), shift = (b?[channel] ?? 0) - m * scale
-                        for i in start..<(start + spatial) { py[i] = px[i] * scale + shift }
+                        jk_scale_shift(level, px + start, spatial, scale, shift, silu ? 1 : 0, py + start)
                     }
                 }
             }

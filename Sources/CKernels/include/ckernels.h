@@ -48,6 +48,16 @@ void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 /// out[i] = x[i] rounded to bf16 (nearest, ties to even; NaN stays NaN) for n values.
 void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n);
 
+/// out[i] = bf16(even[i]) | bf16(odd[i]) << 16 (rounded as jk_round_bf16; odd may be null: zero high halves), the
+/// channel-pair words jk_conv_bf16 reads.
+void jk_pack_bf16_pairs(int level, const float *even, const float *odd, size_t n, uint32_t *out);
+
+/// Mean and (biased) variance of n values, accumulated in double (fixed order for a given level and n).
+void jk_group_moments(int level, const float *x, size_t n, double *mean, double *variance);
+
+/// y[i] = x[i]·scale + shift, then (silu != 0) y = silu(y); y may alias x.
+void jk_scale_shift(int level, const float *x, size_t n, float scale, float shift, int silu, float *y);
+
 /// 1 when the CPU has AVX512_BF16 dot products (VDPBF16PS).
 int jk_cpu_has_bf16_dot(void);
 

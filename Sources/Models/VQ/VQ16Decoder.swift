@@ -81,7 +81,7 @@ public final class VQ16Decoder: @unchecked Sendable {
             }
             if let up = level.upsample { h = up(Resampling.upsampleNearest(h, factor: 2), a) }
         }
-        return convOut(Activations.silu(normOut(h)), a)
+        return convOut(normOut(h, silu: true), a)
     }
 
     /// `clip((x + 1) / 2 · 255, 0, 255)` stored to uint8 — truncating, as the reference does. HWC per image.

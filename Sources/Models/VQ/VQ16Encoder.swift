@@ -54,7 +54,7 @@ public final class VQ16Encoder: @unchecked Sendable {
             if let down = level.downsample { h = down(h) }
         }
         h = mid.2(mid.1(mid.0(h)))
-        let latent = quantConv(convOut(Activations.silu(normOut(h))))
+        let latent = quantConv(convOut(normOut(h, silu: true)))
         return (latent, codebook.quantize(latent))
     }
 }

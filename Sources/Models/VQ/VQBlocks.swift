@@ -13,7 +13,10 @@ struct VQConv {
 
 struct VQNorm {
     let weight: Tensor, bias: Tensor
-    func callAsFunction(_ x: Tensor) -> Tensor { Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6) }
+    /// `silu: true`: GN then swish in one pass.
+    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
+        Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu)
+    }
 }
 
 /// GN → swish → conv3×3 → GN → swish → conv3×3, plus the input (through `nin_shortcut` when channels change).
@@ -21,8 +24,8 @@ struct VQNorm {
 struct VQResBlock {
     let norm1: VQNorm, conv1: VQConv, norm2: VQNorm, conv2: VQConv, shortcut: VQConv?
     func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
-        var h = conv1(Activations.silu(norm1(x)), activations)
-        h = conv2(Activations.silu(norm2(h)), activations)
+        var h = conv1(norm1(x, silu: true), activations)
+        h = conv2(norm2(h, silu: true), activations)
         let skip = shortcut.map { $0(x, activations) } ?? x
         return VQBlocks.sum(skip, h)
     }
