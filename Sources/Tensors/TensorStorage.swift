@@ -27,16 +27,6 @@ public final class TensorStorage: @unchecked Sendable {
         self.ownsMemory = true
     }
 
-    /// Allocates `byteCount` bytes, 64-byte aligned (large blocks on huge pages), contents unspecified: for buffers
-    /// that are written before they are read (a KV cache), so their pages are faulted in only as they fill.
-    public init(uninitializedByteCount byteCount: Int) {
-        let size = max(byteCount, 1)
-        self.base = LargeBlocks.take(size) ?? LargeBlocks.allocate(size)
-        self.byteCount = byteCount
-        self.owner = nil
-        self.ownsMemory = true
-    }
-
     /// Borrows `byteCount` bytes at `base`; `owner` must keep them valid for the storage's lifetime.
     public init(borrowing base: UnsafeRawPointer, byteCount: Int, owner: AnyObject) {
         self.base = UnsafeMutableRawPointer(mutating: base)
