@@ -59,7 +59,7 @@ public enum Linear {
     /// the weights' output rows.
     static func bf16DotProducts(_ rounded: [UInt16], shape: [Int], weights: [Tensor], bias: Tensor? = nil) -> [Tensor] {
         let k = weights[0].shape[1], m = rounded.count / max(k, 1)
-        let outputs = weights.map { Tensor(zeros: Array(shape.dropLast()) + [$0.shape[0]]) }
+        let outputs = weights.map { Tensor(uninitialized: Array(shape.dropLast()) + [$0.shape[0]]) }
         let starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.shape[0]) }
         let rows = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
         let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
@@ -83,7 +83,7 @@ public enum Linear {
 
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let k = weight.shape[1], n = weight.shape[0], m = x.count / max(k, 1)
-        let out = Tensor(zeros: Array(x.shape.dropLast()) + [n])
+        let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
         let biasF32 = bias.map { $0.toF32() }
         guard m > 0, n > 0 else { return out }
         x.withFloats { px in out.withMutableFloats { py in
@@ -116,7 +116,7 @@ public enum Linear {
               weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
             return weights.map { apply(x, weight: $0) }
         }
-        let outputs = weights.map { Tensor(zeros: Array(x.shape.dropLast()) + [$0.shape[0]]) }
+        let outputs = weights.map { Tensor(uninitialized: Array(x.shape.dropLast()) + [$0.shape[0]]) }
         let starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.shape[0]) }
         x.withFloats { px in
             let x = px.baseAddress!

@@ -27,6 +27,16 @@ public final class TensorStorage: @unchecked Sendable {
         self.ownsMemory = true
     }
 
+    /// Allocates `byteCount` bytes, 64-byte aligned, contents unspecified (for outputs every element of which is
+    /// written before it is read).
+    public init(uninitializedByteCount byteCount: Int) {
+        let size = max(byteCount, 1)
+        self.base = LargeBlocks.take(size) ?? LargeBlocks.allocate(size)
+        self.byteCount = byteCount
+        self.owner = nil
+        self.ownsMemory = true
+    }
+
     /// Borrows `byteCount` bytes at `base`; `owner` must keep them valid for the storage's lifetime.
     public init(borrowing base: UnsafeRawPointer, byteCount: Int, owner: AnyObject) {
         self.base = UnsafeMutableRawPointer(mutating: base)

@@ -37,18 +37,23 @@ public struct LlamaBlock: @unchecked Sendable {
         rope.apply(ks, positions: positions)
         let past = cache.length, total = past + steps
         precondition(total <= cache.capacity, "KV cache capacity \(cache.capacity) exceeded")
-        // Append the new keys and values.
-        ks.withFloats { kp in vs.withFloats { vp in
-            for b in 0..<batch { for hh in 0..<kvHeads {
-                let src = (b * kvHeads + hh) * steps * headDim
-                cache.store(kp.baseAddress! + src, count: steps * headDim, at: cache.keyBase(layer, b, hh), offset: past * headDim)
-                cache.store(vp.baseAddress! + src, count: steps * headDim, at: cache.valueBase(layer, b, hh), offset: past * headDim)
+        // Append the new keys and values. In decode without grouped heads each (row, head) job stores its own, just
+        // before it reads them back (the cache lines are written by the core that streams them next).
+        let storeInJobs = steps == 1 && heads == kvHeads
+        func append(_ kp: UnsafePointer<Float>, _ vp: UnsafePointer<Float>, row b: Int, head hh: Int) {
+            let src = (b * kvHeads + hh) * steps * headDim
+            cache.store(kp + src, count: steps * headDim, at: cache.keyBase(layer, b, hh), offset: past * headDim)
+            cache.store(vp + src, count: steps * headDim, at: cache.valueBase(layer, b, hh), offset: past * headDim)
+        }
+        if !storeInJobs {
+            ks.withFloats { kp in vs.withFloats { vp in
+                for b in 0..<batch { for hh in 0..<kvHeads { append(kp.baseAddress!, vp.baseAddress!, row: b, head: hh) } }
             } }
-        } }
+        }
         // Attention per (row, head) over the cache: scores = q·kᵀ/√d, causal and padding masks, softmax, ·v.
         // (row, head) pairs run in parallel with single-threaded BLAS: in decode each product is tiny and the
         // KV-cache read is memory-bound; in prefill there are enough heads to keep every core busy.
-        let attended = Tensor(zeros: [batch, steps, heads * headDim])
+        let attended = Tensor(uninitialized: [batch, steps, heads * headDim])   // every (row, head) slot is written
         let scale = 1 / Float(headDim).squareRoot()
         let groups = heads / kvHeads
         qs.withFloats { qp in attended.withMutableFloats { out in
@@ -56,20 +61,23 @@ public struct LlamaBlock: @unchecked Sendable {
             if steps == 1 {
                 // Decode: one query per row; a streaming kernel per (row, head) over the cached keys and values.
                 let visible: [[UInt8]]? = keyMask.map { rows in rows.map { row in (0..<total).map { row[$0] ? 1 : 0 } } }
-                Parallel.forEachChunk(batch * heads) { pairs in
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: total)
-                    defer { scores.deallocate() }
-                    for pair in pairs {
-                        let b = pair / heads, hh = pair % heads, kvh = hh / groups
-                        let q = qp + (b * heads + hh) * headDim, o = out + b * heads * headDim + hh * headDim
-                        let attend = { (mask: UnsafePointer<UInt8>?) in
-                            Attention.attendRow(query: q, keys: UnsafeRawPointer(cache.keyBase(layer, b, kvh)),
-                                                values: UnsafeRawPointer(cache.valueBase(layer, b, kvh)), bf16: cache.precision == .bf16,
-                                                count: total, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
+                ks.withFloats { kp in vs.withFloats { vp in
+                    Parallel.forEachChunk(batch * heads) { pairs in
+                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: total)
+                        defer { scores.deallocate() }
+                        for pair in pairs {
+                            let b = pair / heads, hh = pair % heads, kvh = hh / groups
+                            if storeInJobs { append(kp.baseAddress!, vp.baseAddress!, row: b, head: hh) }
+                            let q = qp + (b * heads + hh) * headDim, o = out + b * heads * headDim + hh * headDim
+                            let attend = { (mask: UnsafePointer<UInt8>?) in
+                                Attention.attendRow(query: q, keys: UnsafeRawPointer(cache.keyBase(layer, b, kvh)),
+                                                    values: UnsafeRawPointer(cache.valueBase(layer, b, kvh)), bf16: cache.precision == .bf16,
+                                                    count: total, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
+                            }
+                            if let visible { visible[b].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                         }
-                        if let visible { visible[b].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                     }
-                }
+                } }
                 return
             }
             Parallel.withBLASThreads(1) {
