@@ -43,8 +43,12 @@ public enum Linear {
         // Activations rounded to bf16, then bf16 dot products (2–8 rows, AVX512_BF16) or the f32 paths on the
         // rounded values (otherwise): the same numbers up to f32 summation order.
         let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-        if usesBF16Dot(rows: x.count / max(k, 1)) {
+        let m = x.count / max(k, 1)
+        if usesBF16Dot(rows: m) {
             return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
+        }
+        if m > gemvRowLimit && k % 2 == 0 && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3 {
+            return bf16GEMM(rounded, shape: x.shape, weight: weight, bias: bias)
         }
         return applyF32(Tensor(shape: x.shape, floats: rounded.map { Float(bitPattern: UInt32($0) << 16) }), weight: weight, bias: bias)
     }
@@ -79,6 +83,53 @@ public enum Linear {
         }
         withExtendedLifetime(biasF32) {}
         return outputs
+    }
+
+    /// Weight rows per work item of `bf16GEMM`: 128 rows of K = 2048 are 512 KB, kept in L2 while every token
+    /// streams past them.
+    static let bf16GEMMBlockRows = 128
+
+    /// Many rows (prefill) with bf16 activations: the bf16 convolution kernel as a 1×1 convolution over a grid of
+    /// one row of M positions — the activations transposed into channel pairs (K/2 planes of M words), the weight
+    /// rows (already pairs of bf16 in memory) as output channels. Blocks of weight rows run in parallel, every
+    /// token against each block; each output's summation order depends on K alone.
+    static func bf16GEMM(_ rounded: [UInt16], shape: [Int], weight: Tensor, bias: Tensor?) -> Tensor {
+        let k = weight.shape[1], n = weight.shape[0], m = rounded.count / k, pairs = k / 2
+        // Planes padded for the kernel's 48-position blocks.
+        let plane = m + 64
+        let grid = UnsafeMutablePointer<UInt32>.allocate(capacity: pairs * plane)
+        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+        defer { grid.deallocate(); transposed.deallocate() }
+        rounded.withUnsafeBufferPointer { xb in
+            let words = UnsafeRawPointer(xb.baseAddress!).assumingMemoryBound(to: UInt32.self)
+            Parallel.forEachChunk(pairs, minChunk: 16) { range in
+                for c in range {
+                    let dst = grid + c * plane
+                    for t in 0..<m { dst[t] = words[t * pairs + c] }
+                    (dst + m).update(repeating: 0, count: plane - m)
+                }
+            }
+        }
+        let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt32.self)
+        let biasF32 = bias.map { $0.toF32() }
+        let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+        let blocks = (n + bf16GEMMBlockRows - 1) / bf16GEMMBlockRows
+        Parallel.forEachChunk(blocks) { range in
+            for block in range {
+                let n0 = block * bf16GEMMBlockRows, rows = min(n, n0 + bf16GEMMBlockRows) - n0
+                _ = jk_conv_bf16(grid, plane, Int32(pairs), Int32(m), w + n0 * pairs, Int32(rows), 1, 1, b.map { $0 + n0 },
+                                 transposed + n0 * m, 1, Int32(m), 0, Int32(m))
+            }
+        }
+        withExtendedLifetime(biasF32) {}
+        let out = Tensor(uninitialized: Array(shape.dropLast()) + [n])
+        out.withMutableFloats { y in
+            let y = y.baseAddress!
+            Parallel.forEachChunk(m, minChunk: 16) { range in
+                for t in range { for j in 0..<n { y[t * n + j] = transposed[j * m + t] } }
+            }
+        }
+        return out
     }
 
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {

@@ -123,8 +123,8 @@ import TestSupport
     @Test(arguments: [1, 2, 3, 5, 6, 7, 8, 16], [330, 4110])
     func bf16ActivationsEqualTheProductOfRoundedInputs(rows: Int, k: Int) {
         // .bf16 rounds the activations to bf16 (nearest, ties to even) and then multiplies: compare with a Double
-        // product of the rounded inputs, on every path (bf16 dot products where the CPU has them, the f32 kernels
-        // at the forced lower levels, sgemm tiles for 16 rows), with tails in N (515) and K (330, 4110: the dot-product
+        // product of the rounded inputs, on every path (bf16 dot products for 2–8 rows and the bf16 GEMM for 16
+        // where the CPU has them, the f32 kernels and sgemm tiles at the forced lower levels), with tails in N (515) and K (330, 4110: the dot-product
         // kernel's two blockings, short K in 16-row groups, long K in one pass of 3 weight rows).
         var rng = TestRandom(seed: 21)
         let n = 515
@@ -143,7 +143,7 @@ import TestSupport
                 let got = Linear.apply(Tensor(shape: [rows, k], floats: x), weight: w, bias: Tensor(shape: [n], floats: bias),
                                        activations: .bf16).toFloats()
                 let e = NumericComparison.nmse(got, want)
-                print("bf16 activations, \(rows) rows, K \(k), level \(level)\(level == 3 && rows >= 2 && rows <= Linear.gemvRowLimit && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
+                print("bf16 activations, \(rows) rows, K \(k), level \(level)\(level == 3 && rows >= 2 && KernelDispatch.hasBF16Dot ? (rows <= Linear.gemvRowLimit ? " (bf16 dot products)" : " (bf16 GEMM)") : ""): NMSE \(e)")
                 #expect(e <= 1e-12, "\(NumericComparison.describeDivergence(got, want))")
                 // Independent of the thread count.
                 let before = Parallel.threadCount
