@@ -143,6 +143,11 @@ enum ConvBenchmark {
                 report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("tile_columns", String(tile)),
                             ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
             }
+            // bf16 weights and activations (--precision bf16: channel-pair dot products where the CPU has them).
+            let wb = w.toBF16()
+            let t = medianSeconds(repeats: 3) { _ = Conv2D.apply(x, weight: wb, options: Conv2D.Options(padding: 1), activations: .bf16) }
+            report.add([("benchmark", "conv3x3_bf16"), ("channels", String(c)), ("side", String(s)),
+                        ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
         }
         let n = 2048
         let a = Tensor(shape: [n, n], floats: (0..<n * n).map { _ in Float(rng.random()) })

@@ -11,7 +11,7 @@ public enum Activations {
 
     /// SiLU (swish): x·sigmoid(x) (a SIMD kernel with a ~1 ulp exp).
     public static func silu(_ x: Tensor) -> Tensor {
-        let out = Tensor(zeros: x.shape)
+        let out = Tensor(uninitialized: x.shape)
         x.withFloats { px in out.withMutableFloats { py in
             siluRaw(px.baseAddress!, times: nil, into: py.baseAddress!, count: x.count)
         } }

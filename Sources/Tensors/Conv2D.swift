@@ -45,7 +45,7 @@ public enum Conv2D {
         let outW = (width + pad.left + pad.right - dw * (kw - 1) - 1) / sw + 1
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
         let w = weight.toF32(), b = bias?.toF32()
-        let out = Tensor(zeros: [batch, outChannels, outH, outW])
+        let out = Tensor(uninitialized: [batch, outChannels, outH, outW])
         let outGroup = outChannels / groups
         let plane = outH * outW
         if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0)) {
@@ -196,12 +196,13 @@ public enum Conv2D {
         let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
         let outH = hp - kh + 1, outW = wp - kw + 1
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
-        let out = Tensor(zeros: [batch, cout, outH, outW])
+        let out = Tensor(uninitialized: [batch, cout, outH, outW])
         let pairs = (cin + 1) / 2, taps = kh * kw
         // Blocks of 48 positions read up to 47 words past the last computed position, plus the largest tap shift.
         let plane = hp * wp + wp + 64
         let packed = UnsafeMutablePointer<UInt32>.allocate(capacity: taps * cout * pairs)
-        let gridStorage = TensorStorage(zeroedByteCount: pairs * plane * 4)
+        // Only the padding is cleared (below, with each plane's rows): the interior is written for every image.
+        let gridStorage = TensorStorage(uninitializedByteCount: pairs * plane * 4)
         let grid = gridStorage.base.bindMemory(to: UInt32.self, capacity: pairs * plane)
         defer { packed.deallocate(); withExtendedLifetime(gridStorage) {} }
         let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
@@ -221,6 +222,14 @@ public enum Conv2D {
                         let even = x + (n * cin + 2 * c) * height * width
                         let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
                         let dst = grid + c * plane
+                        if n == 0 {
+                            dst.update(repeating: 0, count: pad.top * wp + pad.left)
+                            for r in 0..<height {
+                                (dst + (r + pad.top) * wp + pad.left + width).update(repeating: 0, count: pad.right + (r + 1 < height ? pad.left : 0))
+                            }
+                            let tail = (pad.top + height) * wp
+                            (dst + tail).update(repeating: 0, count: plane - tail)
+                        }
                         for r in 0..<height {
                             jk_pack_bf16_pairs(level, even + r * width, odd.map { $0 + r * width }, width, dst + (r + pad.top) * wp + pad.left)
                         }

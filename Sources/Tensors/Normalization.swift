@@ -10,7 +10,7 @@ public enum Normalization {
     public static func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
         let d = x.shape.last!, rows = x.count / max(d, 1)
         let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
-        let out = Tensor(zeros: x.shape)
+        let out = Tensor(uninitialized: x.shape)
         x.withFloats { px in out.withMutableFloats { py in
             Parallel.forEachChunk(rows, minChunk: 16) { range in
                 for r in range {
@@ -38,7 +38,7 @@ public enum Normalization {
     public static func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float) -> Tensor {
         let d = x.shape.last!, rows = x.count / max(d, 1)
         let w = weight.toF32().toFloats()
-        let out = Tensor(zeros: x.shape)
+        let out = Tensor(uninitialized: x.shape)
         x.withFloats { px in out.withMutableFloats { py in
             Parallel.forEachChunk(rows, minChunk: 16) { range in
                 for r in range {
@@ -61,7 +61,7 @@ public enum Normalization {
         let n = x.shape[0], c = x.shape[1], spatial = x.count / max(n * c, 1)
         let perGroup = c / groups * spatial
         let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
-        let out = Tensor(zeros: x.shape)
+        let out = Tensor(uninitialized: x.shape)
         let level = Int32(KernelDispatch.level)
         x.withFloats { px in out.withMutableFloats { py in
             let (px, py) = (px.baseAddress!, py.baseAddress!)

@@ -4,7 +4,7 @@ public enum Resampling {
     public static func upsampleNearest(_ x: Tensor, factor: Int) -> Tensor {
         precondition(x.rank == 4 && factor >= 1)
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let out = Tensor(zeros: [n, c, h * factor, w * factor])
+        let out = Tensor(uninitialized: [n, c, h * factor, w * factor])
         let ow = w * factor
         x.withFloats { px in out.withMutableFloats { py in
             Parallel.forEachChunk(n * c * h, minChunk: 64) { range in

@@ -39,7 +39,7 @@ struct VQAttnBlock {
         let (b, c, hh, ww) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let n = hh * ww
         func tokens(_ t: Tensor) -> Tensor {   // [b, c, h, w] → [b, 1, n, c]
-            let out = Tensor(zeros: [b, 1, n, c])
+            let out = Tensor(uninitialized: [b, 1, n, c])
             t.withFloats { src in out.withMutableFloats { dst in
                 for bi in 0..<b { for ch in 0..<c { for p in 0..<n { dst[(bi * n + p) * c + ch] = src[(bi * c + ch) * n + p] } } }
             } }
@@ -47,7 +47,7 @@ struct VQAttnBlock {
         }
         let attended = Attention.scaledDotProduct(query: tokens(q(h, activations)), key: tokens(k(h, activations)),
                                                   value: tokens(v(h, activations)), causal: false)
-        let back = Tensor(zeros: [b, c, hh, ww])
+        let back = Tensor(uninitialized: [b, c, hh, ww])
         attended.withFloats { src in back.withMutableFloats { dst in
             for bi in 0..<b { for ch in 0..<c { for p in 0..<n { dst[(bi * c + ch) * n + p] = src[(bi * n + p) * c + ch] } } }
         } }
@@ -105,7 +105,7 @@ public struct VQCodebook: Sendable {
 
 enum VQBlocks {
     static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let out = Tensor(zeros: a.shape)
+        let out = Tensor(uninitialized: a.shape)
         a.withFloats { ap in b.withFloats { bp in out.withMutableFloats { o in for i in 0..<o.count { o[i] = ap[i] + bp[i] } } } }
         return out
     }
