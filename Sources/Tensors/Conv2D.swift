@@ -28,12 +28,13 @@ public enum Conv2D {
                              activations: ActivationPrecision = .f32) -> Tensor {
         if activations == .bf16 && weight.dtype == .bf16 && input.dtype == .f32 {
             if options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && input.rank == 4 && weight.rank == 4
-                && KernelDispatch.hasBF16Dot && KernelDispatch.level >= 3 && input.shape[1] == weight.shape[1] {
+                && KernelDispatch.bf16DotActive && input.shape[1] == weight.shape[1] {
                 return shiftedBF16(input, weight: weight, bias: bias, padding: options.padding)
             }
             // Same numbers through the f32 paths (up to summation order).
-            let rounded = input.toFloats().map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
-            return apply(Tensor(shape: input.shape, floats: rounded), weight: weight, bias: bias, options: options)
+            let rounded = input.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+            return apply(Tensor(shape: input.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias,
+                         options: options)
         }
         precondition(input.rank == 4 && weight.rank == 4 && input.dtype == .f32, "conv2d: NCHW f32 input and 4-D weight")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])

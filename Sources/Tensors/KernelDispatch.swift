@@ -20,6 +20,10 @@ public enum KernelDispatch {
     /// Whether the CPU has AVX512_BF16 dot products (used by the bf16 activation precision at the AVX-512 level).
     public static let hasBF16Dot: Bool = jk_cpu_has_bf16_dot() != 0
 
+    /// Whether the bf16 dot-product kernels run now: the CPU has them and the level (possibly forced lower by a
+    /// test) is AVX-512.
+    static var bf16DotActive: Bool { hasBF16Dot && level >= 3 }
+
     /// The levels this CPU can run, for tests.
     public static var availableLevels: [Int] { [0, 2, 3].filter { $0 <= detectedLevel } }
 
