@@ -35,28 +35,28 @@ enum JanusModelBenchmark {
 
     static func understanding(_ url: URL, steps: Int, bandwidth: Double, _ report: inout BenchmarkReport) throws {
         var start = Date()
-        let model = try JanusUnderstandingModel(folder: url)
+        let precision = try benchPrecision()
+        let model = try JanusUnderstandingModel(folder: url, precision: precision)
         let load = Date().timeIntervalSince(start)
-        let precision = ActivationPrecision(rawValue: ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"] ?? "f32") ?? .f32
-        model.language.activationPrecision = precision
         let config = model.config.languageConfig, h = config.hiddenSize, promptTokens = 600
         var rng = NumpyRandom(seed: 7)
         let embeddings = Tensor(shape: [1, promptTokens, h], floats: (0..<promptTokens * h).map { _ in Float(rng.random() - 0.5) * 0.04 })
-        let cache = LlamaKVCache(config: config, batch: 1, capacity: promptTokens + steps + 1, precision: precision)
-        start = Date()
-        var hidden = model.language.forward(embeddings, cache: cache)
-        let prefill = Date().timeIntervalSince(start)
+        // The library's own greedy loop (as `ask` runs it), never stopping at EOS, timed token by token.
         var times: [Double] = []
-        for _ in 0..<steps {
-            start = Date()
-            let last = Tensor(shape: [1, h], floats: Array(hidden.toFloats().suffix(h)))
-            let logits = Parallel.withBLASThreads(1) { model.language.logits(last).toFloats() }
-            var best = 0
-            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
-            hidden = model.language.forward(try model.language.embed([best]).reshaped([1, 1, h]), cache: cache)
-            times.append(Date().timeIntervalSince(start))
-        }
-        times.sort()
+        var prefill = 0.0
+        var last = Date()
+        start = Date()
+        _ = try model.greedy(embeddings: embeddings, eos: -1, maxNewTokens: steps, prefilled: { done in
+            prefill = done.timeIntervalSince(start)
+            last = done
+        }, onToken: { _ in
+            let now = Date()
+            times.append(now.timeIntervalSince(last))
+            last = now
+        })
+        // The first interval holds only the first token's logits (no forward step): not a decode step.
+        times = Array(times.dropFirst()).sorted()
+        guard !times.isEmpty else { print("janus: JANUS_BENCH_STEPS must be at least 2"); return }
         let perToken = times[times.count / 2]
         // Bytes a decode step must read: every decoder and lm_head weight once (bf16 in the official files) plus
         // the f32 KV cache at this context length.
@@ -73,10 +73,9 @@ enum JanusModelBenchmark {
 
     static func generation(_ url: URL, steps: Int, parallel: [Int], bandwidth: Double, _ report: inout BenchmarkReport) throws {
         var start = Date()
-        let model = try JanusGenerationModel(folder: url)
+        let precision = try benchPrecision()
+        let model = try JanusGenerationModel(folder: url, precision: precision)
         let load = Date().timeIntervalSince(start)
-        let precision = ActivationPrecision(rawValue: ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"] ?? "f32") ?? .f32
-        model.activationPrecision = precision
         // BOS, text, <begin_of_image>: as long as the mean context over a whole image (a 20-token prompt plus half
         // of the image's tokens), so each timed step reads as much KV cache as an average step of a full image.
         // ($JANUS_BENCH_CONTEXT overrides it: the guidance prefill of that many positions × 2P rows is costly at 7B.)
@@ -107,16 +106,25 @@ enum JanusModelBenchmark {
 
     /// VQ decode of one image from random codes, in each activation precision (or $JANUS_BENCH_PRECISION's).
     static func vqDecode(_ url: URL, bandwidth: Double, _ report: inout BenchmarkReport) throws {
-        let model = try JanusGenerationModel(folder: url)
-        let side = model.vq.gridSide(imageSize: model.imageSize)
-        var rng = NumpyRandom(seed: 3)
-        let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
-        let chosen = ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"].flatMap(ActivationPrecision.init(rawValue:))
+        let chosen = try ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"].map { _ in try benchPrecision() }
         for precision in chosen.map({ [$0] }) ?? ActivationPrecision.allCases {
+            let model = try JanusGenerationModel(folder: url, precision: precision)
+            let side = model.vq.gridSide(imageSize: model.imageSize)
+            var rng = NumpyRandom(seed: 3)
+            let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
             let start = Date()
-            _ = model.vq.decode(codes, side: side, activations: precision)
+            _ = model.vq.decode(codes, side: side)
             report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),
                         ("seconds", format(Date().timeIntervalSince(start), 2)), ("read_bw_GB/s", format(bandwidth))])
         }
+    }
+
+    /// $JANUS_BENCH_PRECISION (f32 when unset); anything else is an error, not a silent f32.
+    static func benchPrecision() throws -> ActivationPrecision {
+        let text = ProcessInfo.processInfo.environment["JANUS_BENCH_PRECISION"] ?? "f32"
+        guard let precision = ActivationPrecision(rawValue: text) else {
+            throw ModelError.invalidConfig(file: "$JANUS_BENCH_PRECISION", detail: "'\(text)' is not f32 or bf16")
+        }
+        return precision
     }
 }

@@ -5,9 +5,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(file: String, detail: String)
     /// A non-standard vision / VQ name without the sizes that describe it.
     case unknownComponent(file: String, field: String, name: String, missing: [String])
-    /// Strict loading: tensors the model needs but the checkpoint lacks, and tensors nobody uses.
-    case tensorMismatch(checkpoint: String, missing: [String], unused: [String])
-    case wrongShape(checkpoint: String, tensor: String, expected: [Int], found: [Int])
+    /// A command asked a model for something its family cannot do (answer questions, draw images, embed images).
+    case missingCapability(family: String, capability: String, detail: String)
+    /// No registered family reads this config.json.
+    case unknownFamily(file: String, detail: String, known: [String])
     case weightsNotFound(model: String, searched: [String], expectedFiles: [String], download: String)
     case unknownModel(name: String, known: [String])
 
@@ -18,17 +19,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .unknownComponent(file, field, name, missing):
             return "\(file): \(field) names '\(name)', which janus-eval does not know; a non-standard component must "
                 + "give its sizes in params (missing: \(missing.joined(separator: ", ")))"
-        case let .tensorMismatch(checkpoint, missing, unused):
-            var parts: [String] = []
-            if !missing.isEmpty {
-                parts.append("\(missing.count) missing tensor(s): \(Self.list(missing))")
-            }
-            if !unused.isEmpty {
-                parts.append("\(unused.count) unused tensor(s): \(Self.list(unused))")
-            }
-            return "\(checkpoint): the checkpoint does not match the model: " + parts.joined(separator: "; ")
-        case let .wrongShape(checkpoint, tensor, expected, found):
-            return "\(checkpoint): tensor '\(tensor)' has shape \(found), expected \(expected)"
+        case let .missingCapability(family, capability, detail):
+            return "the \(family) family has no \(capability) capability: \(detail)"
+        case let .unknownFamily(file, detail, known):
+            return "\(file): no model family reads this checkpoint (\(detail)); known families: \(known.joined(separator: ", "))"
         case let .weightsNotFound(model, searched, expectedFiles, download):
             return "weights for \(model) not found. Looked in:\n"
                 + searched.map { "  - \($0)" }.joined(separator: "\n")
@@ -36,10 +30,5 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
         case let .unknownModel(name, known):
             return "unknown model '\(name)'; known models: \(known.joined(separator: ", ")) (or pass --weights DIR)"
         }
-    }
-
-    private static func list(_ names: [String]) -> String {
-        let shown = names.prefix(12).joined(separator: ", ")
-        return names.count > 12 ? shown + ", … (\(names.count - 12) more)" : shown
     }
 }

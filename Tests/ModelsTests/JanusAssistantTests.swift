@@ -17,7 +17,7 @@ import TestSupport
             let wantIDs = try prompt.array("input_ids").map { try $0.asInt() }
             #expect(assistant.promptIDs(question: question) == wantIDs, "\(layout): \(question)")
             let image = try PNGCodec.read(file: FixturePaths.path("janus/images/\(try prompt.string("image"))"))
-            let answer = try assistant.ask(image: image, question: question, maxNewTokens: 12)
+            let answer = try assistant.answer(image: image, question: question, maxNewTokens: 12)
             #expect(answer.tokenIDs == (try prompt.array("greedy_ids").map { try $0.asInt() }))
             #expect(answer.text == assistant.tokenizer.decode(answer.tokenIDs))
             #expect(answer.promptTokens == wantIDs.count)

@@ -14,11 +14,11 @@ import TestSupport
         #expect(config.languageConfig.keyValueHeads == 4)
         #expect(config.languageConfig.resolvedHeadDim == 16)
         #expect(config.languageConfig.ropeTheta == 10000)
-        let vision = try VisionTowerSpec.resolve(try #require(config.visionConfig), file: url.path, field: "vision_config")
-        #expect(vision == VisionTowerSpec(modelName: "siglip_tiny_patch8_32", imageSize: 32, patchSize: 8, width: 32,
+        let vision = try config.understandingVision(file: url.path)
+        #expect(vision == SigLIPConfig(modelName: "siglip_tiny_patch8_32", imageSize: 32, patchSize: 8, width: 32,
                                           layers: 2, heads: 2, mlpRatio: 4))
         #expect(vision.tokenCount == 16)
-        let vq = try VQSpec.resolve(try #require(config.genVisionConfig), file: url.path, field: "gen_vision_config")
+        let vq = try config.generationVision(file: url.path).vq
         #expect(vq.codebookSize == 64 && vq.zChannels == 32 && vq.baseChannels == 32)
         #expect(vq.decoderChannelMultipliers == [1, 2] && vq.downsample == 2)
     }
@@ -26,7 +26,8 @@ import TestSupport
     @Test func readsTheJanusFlowLayout() throws {
         let config = try JanusCheckpointConfig.load(from: FixturePaths.url("janus/janusflow-tiny/config.json"))
         #expect(config.family == .janusFlow)
-        #expect(config.visionUndEncConfig?.string("model_name") == "siglip_tiny_patch8_32")
+        #expect(config.visionUndEncConfig?.params["model_name"] == .string("siglip_tiny_patch8_32"))
+        #expect(try config.understandingVision(file: "config.json").modelName == "siglip_tiny_patch8_32")
     }
 
     /// Janus-Pro-7B's language_config omits most fields: the rest are transformers' LlamaConfig defaults.
@@ -43,18 +44,19 @@ import TestSupport
         #expect(llm.hiddenSize == 4096 && llm.intermediateSize == 11008 && llm.numHiddenLayers == 30)
         #expect(llm.numAttentionHeads == 32 && llm.keyValueHeads == 32 && llm.resolvedHeadDim == 128)
         #expect(llm.vocabSize == 102400 && llm.rmsNormEps == 1e-6 && !llm.tieWordEmbeddings)
-        let vision = try VisionTowerSpec.resolve(config.visionConfig!, file: "config.json", field: "vision_config")
+        let vision = try config.understandingVision(file: "config.json")
         #expect(vision.width == 1024 && vision.layers == 24 && vision.heads == 16 && vision.tokenCount == 576)
-        let vq = try VQSpec.resolve(config.genVisionConfig!, file: "config.json", field: "gen_vision_config")
-        #expect(vq == VQSpec(name: "VQ-16"))
+        let vq = try config.generationVision(file: "config.json").vq
+        #expect(vq == VQ16Config(name: "VQ-16"))
         #expect(vq.downsample == 16)
     }
 
     @Test func unknownVisionNameWithoutParamsIsAClearError() throws {
         let component = ComponentConfig(cls: "CLIPVisionTower", params: ["model_name": .string("siglip_huge_patch14_448"),
-                                                                         "image_size": .number(448)])
+                                                                         "image_size": .int(448)])
         let error = #expect(throws: ModelError.self) {
-            try VisionTowerSpec.resolve(component, file: "/m/config.json", field: "vision_config")
+            try SigLIPConfig.resolve(component.decodeParams(SigLIPConfig.Params.self, file: "/m/config.json", field: "vision_config"),
+                                     file: "/m/config.json", field: "vision_config")
         }
         let text = try #require(error).description
         #expect(text.contains("/m/config.json"))
@@ -64,9 +66,9 @@ import TestSupport
     }
 
     @Test func unknownVQWithoutSizesIsAClearError() throws {
-        let component = ComponentConfig(cls: "VQ-8", params: ["codebook_size": .number(1024)])
         let error = #expect(throws: ModelError.self) {
-            try VQSpec.resolve(component, file: "config.json", field: "gen_vision_config")
+            try VQ16Config.resolve(className: "VQ-8", params: VQ16Config.Params(codebookSize: 1024), file: "config.json",
+                                   field: "gen_vision_config")
         }
         #expect(try #require(error).description.contains("VQ-8"))
         #expect(try #require(error).description.contains("decoder_ch_mult"))
@@ -86,5 +88,15 @@ import TestSupport
             try JanusCheckpointConfig.decode(Data(#"{"model_type": "multi_"#.utf8), file: "c/config.json")
         }
         #expect(try #require(truncated).description.hasPrefix("c/config.json"))
+    }
+
+    /// params are typed: a size of the wrong JSON type names the field instead of being ignored.
+    @Test func wronglyTypedParamsNameTheField() throws {
+        let component = ComponentConfig(cls: "CLIPVisionTower", params: ["model_name": .string("x"), "width": .string("wide")])
+        let error = #expect(throws: ModelError.self) {
+            _ = try component.decodeParams(SigLIPConfig.Params.self, file: "m/config.json", field: "vision_config")
+        }
+        let text = try #require(error).description
+        #expect(text.contains("m/config.json") && text.contains("vision_config.params.width"))
     }
 }

@@ -44,11 +44,11 @@ import TestSupport
             check("\(layout) p\(k) aligner", aligned, try expected.tensor(named: "p\(k).aligned"), relative: 1e-5)
             let ids = try prompt.array("input_ids").map { try $0.asInt() }
             let embeddings = try model.inputEmbeddings(ids: ids, imageTokenID: imageID, beginOfImageID: boi, aligned: aligned)
-            let cache = LlamaKVCache(config: model.config.languageConfig, batch: 1, capacity: ids.count)
+            let cache = model.language.makeCache(batch: 1, capacity: ids.count)
             let hidden = model.language.forward(embeddings, cache: cache)
             let logits = model.language.logits(hidden.reshaped([ids.count, hidden.shape[2]]))
             check("\(layout) p\(k) logits at all \(ids.count) positions", logits, try expected.tensor(named: "p\(k).logits"), relative: 1e-4)
-            let greedy = model.greedy(embeddings: embeddings, eos: eos, maxNewTokens: 12)
+            let greedy = try model.greedy(embeddings: embeddings, eos: eos, maxNewTokens: 12)
             let want = try prompt.array("greedy_ids").map { try $0.asInt() }
             #expect(greedy == want, "\(layout) p\(k) greedy ids")
         }
@@ -66,7 +66,7 @@ import TestSupport
         let at = try #require((0...(bytes.count - needle.count)).first { Array(bytes[$0..<$0 + needle.count]) == needle })
         bytes.replaceSubrange(at..<at + needle.count, with: replacement)
         try Data(bytes).write(to: dir.appendingPathComponent("model.safetensors"))
-        let error = #expect(throws: ModelError.self) { _ = try JanusUnderstandingModel(folder: dir) }
+        let error = #expect(throws: LoadingError.self) { _ = try JanusUnderstandingModel(folder: dir) }
         let text = try #require(error).description
         #expect(text.contains("missing tensor(s): language_model.model.norm.weight"))
         #expect(text.contains("unused tensor(s): language_model.model.norx.weight"))
@@ -82,7 +82,7 @@ import TestSupport
         var config = try String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)
         config = config.replacingOccurrences(of: "\"intermediate_size\": 128", with: "\"intermediate_size\": 96")
         try config.write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
-        let error = #expect(throws: ModelError.self) { _ = try JanusUnderstandingModel(folder: dir) }
+        let error = #expect(throws: LoadingError.self) { _ = try JanusUnderstandingModel(folder: dir) }
         #expect(try #require(error).description.contains("has shape [128, 64], expected [96, 64]"))
     }
 }

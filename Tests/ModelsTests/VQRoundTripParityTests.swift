@@ -13,8 +13,8 @@ import TestSupport
     func encoderCodesAndRoundTripMatch(layout: String) throws {
         let folder = FixturePaths.url("janus/\(layout)")
         let config = try JanusCheckpointConfig.load(from: folder.appendingPathComponent("config.json"))
-        let spec = try VQSpec.resolve(config.genVisionConfig!, file: "config.json", field: "gen_vision_config")
-        let loader = WeightLoader(CheckpointTensors(try CheckpointFiles.openFolder(folder.path)), isKnownUnused: JanusKnownUnused.contains)
+        let spec = try config.generationVision(file: "config.json").vq
+        let loader = try JanusCheckpointLayout.loader(folder: folder.path)
         let encoder = try VQ16Encoder(spec: spec, loader: loader)
         let decoder = try VQ16Decoder(spec: spec, loader: loader)
         _ = loader.setAside(prefixes: ["language_model.", "vision_model.", "aligner.", "gen_embed.", "gen_aligner.", "gen_head."])

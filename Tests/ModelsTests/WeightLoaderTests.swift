@@ -1,3 +1,4 @@
+import Formats
 import Models
 import Tensors
 import Testing
@@ -20,8 +21,9 @@ struct InMemoryTensors: TensorProvider {
     ])
 
     @Test func takesRenamedTensorsAndDropsTheKnownUnused() throws {
-        let loader = WeightLoader(provider, rename: { $0 == "b.weight" ? "renamed.weight" : nil },
-                                  isKnownUnused: JanusKnownUnused.contains)
+        let loader = WeightLoader(provider) { name in
+            name == "b.weight" ? .use("renamed.weight") : JanusCheckpointLayout.sanitize(name)
+        }
         #expect(loader.dropped.sorted() == ["layers.0.rotary_emb.inv_freq", "vision.attn_pool.latent"])
         let a = try loader.take("a.weight", shape: [2, 3])
         #expect(a.toFloats() == [1, 2, 3, 4, 5, 6])
@@ -32,11 +34,11 @@ struct InMemoryTensors: TensorProvider {
     }
 
     @Test func listsEveryMissingAndUnusedTensor() throws {
-        let loader = WeightLoader(provider, isKnownUnused: JanusKnownUnused.contains)
+        let loader = WeightLoader(provider, sanitize: JanusCheckpointLayout.sanitize)
         _ = try loader.take("a.weight", shape: [2, 3])
         _ = try loader.take("c.weight", shape: [1])
         _ = try loader.take("d.weight", shape: [1])
-        #expect(throws: ModelError.tensorMismatch(checkpoint: "memory.safetensors", missing: ["c.weight", "d.weight"],
+        #expect(throws: LoadingError.tensorMismatch(checkpoint: "memory.safetensors", missing: ["c.weight", "d.weight"],
                                                   unused: ["b.weight", "extra.bias"])) {
             try loader.finish()
         }
@@ -45,7 +47,7 @@ struct InMemoryTensors: TensorProvider {
     @Test func wrongShapeNamesTheTensorAndBothShapes() throws {
         let loader = WeightLoader(provider)
         _ = try loader.take("a.weight", shape: [3, 2])
-        let error = #expect(throws: ModelError.self) { try loader.finish() }
+        let error = #expect(throws: LoadingError.self) { try loader.finish() }
         #expect(try #require(error).description == "memory.safetensors: tensor 'a.weight' has shape [2, 3], expected [3, 2]")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Scorers
 import Suites
 import Testing
 import TestSupport
@@ -40,7 +41,7 @@ import TestSupport
 
     @Test func resultsJSONLRoundTripAndOfficialLines() throws {
         let prompt = GenEvalPromptRecipe().prompts()[0]
-        let judgment = try GenEvalJudge().judge(prompt, detections: [prompt.include[0].className: [GenEvalDetection(box: [1, 2, 30, 40], score: 0.5)]],
+        let judgment = try GenEvalJudge().judge(prompt, detections: [prompt.include[0].className: [ObjectDetection(box: [1, 2, 30, 40], score: 0.5)]],
                                                 colors: RecordedColorClassifier())
         let result = GenEvalResult(filename: "out/00000/samples/00000.png", prompt: prompt, judgment: judgment)
         #expect(result.correct && result.details == "{\"\(prompt.include[0].className)\": [[1.0, 2.0, 30.0, 40.0, 0.5]]}")

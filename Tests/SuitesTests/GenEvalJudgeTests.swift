@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Scorers
 import Suites
 import Testing
 import TestSupport
@@ -7,16 +8,16 @@ import TestSupport
 /// The judge against cases judged by the official evaluator's own functions: the 120 shared oracle cases and
 /// 51 more made by tools/reference/make_geneval_fixtures.py (exclude failures, diagonals, the 16-cap, ties).
 @Suite struct GenEvalJudgeTests {
-    struct Case { let metadata: GenEvalPrompt; let detections: [String: [GenEvalDetection]]; let correct: Bool; let reason: String }
+    struct Case { let metadata: GenEvalPrompt; let detections: [String: [ObjectDetection]]; let correct: Bool; let reason: String }
 
     static func load(_ file: String) -> [Case] {
         let doc = try! JSONReader.parse(file: FixturePaths.path("geneval/\(file)"))
         return try! doc.cursor.asArray().map { c in
-            var detections: [String: [GenEvalDetection]] = [:]
+            var detections: [String: [ObjectDetection]] = [:]
             for (name, list) in try c.field("detections").entries() {
                 detections[name] = try list.asArray().map { d in
                     let v = try d.asArray()
-                    return GenEvalDetection(box: try v[0..<4].map { try $0.asDouble() }, score: try v[4].asDouble(), colorHint: try v[5].asString())
+                    return ObjectDetection(box: try v[0..<4].map { try $0.asDouble() }, score: try v[4].asDouble(), colorHint: try v[5].asString())
                 }
             }
             return Case(metadata: try GenEvalPrompt(c.field("metadata")), detections: detections, correct: try c.bool("correct"),
@@ -61,7 +62,7 @@ import TestSupport
     @Test func explanationSaysWhy() throws {
         let prompt = GenEvalPrompt(tag: "counting", include: [.init(className: "dog", count: 2)], exclude: [.init(className: "dog", count: 3)],
                                    prompt: "a photo of two dogs")
-        let dets = ["dog": [0.95, 0.97, 0.91, 0.5].enumerated().map { GenEvalDetection(box: [Double($0.offset) * 20, 0, Double($0.offset) * 20 + 10, 10], score: $0.element) }]
+        let dets = ["dog": [0.95, 0.97, 0.91, 0.5].enumerated().map { ObjectDetection(box: [Double($0.offset) * 20, 0, Double($0.offset) * 20 + 10, 10], score: $0.element) }]
         let j = try GenEvalJudge().judge(prompt, detections: dets, colors: RecordedColorClassifier())
         #expect(!j.correct && j.reason == "expected dog<3, found 3")
         #expect(j.explanation[0] == "wrong: expected dog<3, found 3")

@@ -17,7 +17,7 @@ public struct TensorInfo: Equatable, Sendable {
 
 /// A source of named tensors: a safetensors file, a PyTorch checkpoint, or a sharded folder of either.
 /// Tensors come back as views of the memory-mapped file in their stored dtype whenever the layout allows.
-public protocol CheckpointReader: AnyObject, Sendable {
+public protocol CheckpointReader: TensorProvider, AnyObject, Sendable {
     /// Tensor names in file order.
     var tensorNames: [String] { get }
     func info(named name: String) -> TensorInfo?

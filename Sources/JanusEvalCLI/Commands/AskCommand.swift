@@ -4,41 +4,6 @@ import Foundation
 import Models
 import Tensors
 
-/// Which model to run: a known name (weights found by `WeightLocator`) or a folder.
-struct ModelOptions: ParsableArguments {
-    @Option(help: "janus-1.3b, janusflow-1.3b, pro-1b or pro-7b (weights from $JANUS_EVAL_<NAME>_WEIGHTS or the Hugging Face cache).")
-    var model: String?
-
-    @Option(help: "A model folder (config.json, tokenizer.json and the weights).")
-    var weights: String?
-
-    @Option(help: "Chat roles: pro (<|User|>/<|Assistant|>) or plain (User/Assistant). Default: by model, or by the tokenizer for --weights.")
-    var template: String?
-
-    @Option(help: "Compute threads (default: $JANUS_EVAL_THREADS, else every core). Results do not depend on it.")
-    var threads: Int?
-
-    @Option(help: "f32: products with the bf16 weights use the f32 activations exactly (parity with the reference computed in f32). bf16: the language model's activations are rounded to bf16 first, as the official bf16 run; faster with AVX512_BF16. Vision encoders and the VQ decoder compute in f32 either way.")
-    var precision: String = "f32"
-
-    var activationPrecision: ActivationPrecision { ActivationPrecision(rawValue: precision) ?? .f32 }
-
-    func validate() throws {
-        guard (model == nil) != (weights == nil) else { throw ValidationError("give exactly one of --model NAME or --weights DIR") }
-        if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
-        guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
-    }
-
-    func resolve() throws -> (URL, ChatTemplate?) {
-        if let threads { Parallel.setThreadCount(threads) }
-        let chosen: ChatTemplate? = template.map { $0 == "pro" ? .pro : .plain }
-        if let weights { return (URL(fileURLWithPath: weights), chosen) }
-        let preset = try ModelRegistry.preset(named: model!)
-        return (try WeightLocator().locate(preset), chosen ?? preset.template)
-    }
-}
-
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ask",
@@ -69,17 +34,16 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let (folder, template) = try modelOptions.resolve()
+            let (folder, options) = try modelOptions.resolve()
             let picture = try PNGCodec.read(file: image)
-            let assistant = try JanusAssistant(folder: folder, template: template)
-            assistant.model.language.activationPrecision = modelOptions.activationPrecision
-            var answer = try assistant.ask(image: picture, question: question, maxNewTokens: maxNewTokens)
+            let assistant = try ModelFactory.visualQA(folder: folder, options: options)
+            var answer = try assistant.answer(image: picture, question: question, maxNewTokens: maxNewTokens)
             answer.timings["load_s"] = assistant.loadSeconds
             if json {
                 let timings = JSONObject(answer.timings.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.double($0.value)) })
                 print(JSONWriter(style: .pythonDumps).string(.object(JSONObject([
                     ("text", .string(answer.text)), ("token_ids", .array(answer.tokenIDs.map { .int(Int64($0)) })),
-                    ("prompt_tokens", .int(Int64(answer.promptTokens))), ("precision", .string(modelOptions.activationPrecision.rawValue)),
+                    ("prompt_tokens", .int(Int64(answer.promptTokens))), ("precision", .string(assistant.precision.rawValue)),
                     ("timings", .object(timings))]))))
             } else {
                 print(answer.text)

@@ -32,8 +32,8 @@ struct FidCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let (a, featuresA) = try load(first)
-            let (b, featuresB) = try load(second)
+            let fileA = try StatisticsFile(path: first), fileB = try StatisticsFile(path: second)
+            let (a, featuresA, b, featuresB) = (fileA.statistics, fileA.features, fileB.statistics, fileB.features)
             let fid = try FrechetDistance.compute(a, b)
             var kid: KernelInceptionDistance.Result?
             if let featuresA, let featuresB {
@@ -58,24 +58,5 @@ struct FidCommand: ParsableCommand {
             FileStandardError.write("janus-eval fid: \(error)\n")
             throw ExitCode(1)
         }
-    }
-
-    private func load(_ path: String) throws -> (GaussianStatistics, [Double]?) {
-        let arrays = try NPZArchive.read(file: path)
-        guard let mu = arrays["mu"], let sigma = arrays["sigma"] else {
-            throw NumPyError(file: path, detail: "expected arrays 'mu' and 'sigma' (pytorch-fid statistics); found \(arrays.keys.sorted().joined(separator: ", "))")
-        }
-        let d = mu.count
-        guard mu.shape.count == 1, sigma.shape == [d, d] else {
-            throw NumPyError(file: path, detail: "mu has shape \(mu.shape) and sigma \(sigma.shape); expected (d,) and (d, d)")
-        }
-        var features: [Double]?
-        if let f = arrays["features"] {
-            guard f.shape.count == 2, f.shape[1] == d else {
-                throw NumPyError(file: path, detail: "features have shape \(f.shape); expected (n, \(d))")
-            }
-            features = f.doubles()
-        }
-        return (GaussianStatistics(mu: mu.doubles(), sigma: sigma.doubles(), sampleCount: features.map { $0.count / d }), features)
     }
 }

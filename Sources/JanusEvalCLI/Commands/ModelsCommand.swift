@@ -22,7 +22,7 @@ struct ModelsCommand: ParsableCommand {
         let locator = WeightLocator()
         var rows: [[String: String]] = []
         for preset in ModelRegistry.presets {
-            var row = ["name": preset.name, "repository": preset.repoID, "family": preset.family.rawValue,
+            var row = ["name": preset.name, "repository": preset.repoID, "family": preset.family,
                        "roles": "\(preset.template.userRole) / \(preset.template.assistantRole)",
                        "environment_variable": preset.environmentVariable]
             do {

@@ -5,24 +5,19 @@ import Tensors
 /// Answers a question about an image with a Janus-family checkpoint, as the reference `inference.py` does:
 /// understanding system prompt, the SFT template with the model's roles, `<image_placeholder>` expanded to
 /// BOI + N image tokens + EOI, greedy decoding to EOS or a token limit, decoded without special tokens.
-public final class JanusAssistant: @unchecked Sendable {
+public final class JanusAssistant: VisualQA, @unchecked Sendable {
     public let model: JanusUnderstandingModel
     public let tokenizer: BPETokenizer
     public let template: ChatTemplate
     public let imageTokenCount: Int
     let imageID: Int, beginOfImageID: Int, endOfImageID: Int, endOfSentenceID: Int
 
-    public struct Answer: Sendable {
-        public var text: String
-        public var tokenIDs: [Int]
-        public var promptTokens: Int
-        public var timings: [String: Double]
-    }
-
     /// - Parameter template: nil chooses by the tokenizer: Pro roles when it has `<|User|>`, else User/Assistant.
-    public init(folder: URL, template: ChatTemplate? = nil) throws {
+    public var precision: ActivationPrecision { model.precision }
+
+    public init(folder: URL, template: ChatTemplate? = nil, precision: ActivationPrecision = .f32) throws {
         let start = Date()
-        model = try JanusUnderstandingModel(folder: folder)
+        model = try JanusUnderstandingModel(folder: folder, precision: precision)
         tokenizer = try BPETokenizer(file: folder.appendingPathComponent("tokenizer.json").path)
         self.template = template ?? (tokenizer.id(of: "<|User|>") != nil ? .pro : .plain)
         imageID = try tokenizer.requireID(of: ChatTemplate.imagePlaceholder)
@@ -40,7 +35,7 @@ public final class JanusAssistant: @unchecked Sendable {
         return ids.flatMap { $0 == imageID ? [beginOfImageID] + Array(repeating: imageID, count: imageTokenCount) + [endOfImageID] : [$0] }
     }
 
-    public func ask(image: RGBImage, question: String, maxNewTokens: Int = 512) throws -> Answer {
+    public func answer(image: RGBImage, question: String, maxNewTokens: Int = 512) throws -> VisualAnswer {
         var timings: [String: Double] = [:]
         var t = Date()
         let pixels = JanusImagePreprocessor(imageSize: model.vision.spec.imageSize)(image)
@@ -50,13 +45,13 @@ public final class JanusAssistant: @unchecked Sendable {
         let ids = promptIDs(question: question)
         let embeddings = try model.inputEmbeddings(ids: ids, imageTokenID: imageID, beginOfImageID: beginOfImageID, aligned: aligned)
         var decodeStart = Date()
-        let generated = model.greedy(embeddings: embeddings, eos: endOfSentenceID, maxNewTokens: maxNewTokens) { prefillDone in
+        let generated = try model.greedy(embeddings: embeddings, eos: endOfSentenceID, maxNewTokens: maxNewTokens) { prefillDone in
             timings["prefill_s"] = prefillDone.timeIntervalSince(t)
             decodeStart = prefillDone
         }
         let decodeSeconds = Date().timeIntervalSince(decodeStart)
         timings["decode_s"] = decodeSeconds
         timings["decode_ms_per_token"] = generated.count > 1 ? 1000 * decodeSeconds / Double(generated.count - 1) : 0
-        return Answer(text: tokenizer.decode(generated), tokenIDs: generated, promptTokens: ids.count, timings: timings)
+        return VisualAnswer(text: tokenizer.decode(generated), tokenIDs: generated, promptTokens: ids.count, timings: timings)
     }
 }

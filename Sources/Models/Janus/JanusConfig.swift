@@ -1,120 +1,5 @@
 import Foundation
-
-/// `language_config` of a Janus checkpoint: a transformers `LlamaConfig`. Janus-Pro-7B writes only a few
-/// fields, so every default equals transformers' LlamaConfig default.
-public struct LlamaConfig: Codable, Equatable, Sendable {
-    public var hiddenSize: Int = 4096
-    public var intermediateSize: Int = 11008
-    public var numHiddenLayers: Int = 32
-    public var numAttentionHeads: Int = 32
-    public var numKeyValueHeads: Int?
-    public var vocabSize: Int = 32000
-    public var rmsNormEps: Float = 1e-6
-    public var ropeTheta: Float = 10000
-    public var maxPositionEmbeddings: Int = 2048
-    public var tieWordEmbeddings: Bool = false
-    public var attentionBias: Bool = false
-    public var mlpBias: Bool = false
-    public var hiddenAct: String = "silu"
-    public var headDim: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case hiddenSize = "hidden_size", intermediateSize = "intermediate_size"
-        case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
-        case numKeyValueHeads = "num_key_value_heads", vocabSize = "vocab_size", rmsNormEps = "rms_norm_eps"
-        case ropeTheta = "rope_theta", maxPositionEmbeddings = "max_position_embeddings"
-        case tieWordEmbeddings = "tie_word_embeddings", attentionBias = "attention_bias", mlpBias = "mlp_bias"
-        case hiddenAct = "hidden_act", headDim = "head_dim"
-    }
-
-    public init() {}
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = LlamaConfig()
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? d.intermediateSize
-        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? d.numHiddenLayers
-        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? d.numAttentionHeads
-        numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads)
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize
-        rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? d.rmsNormEps
-        ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? d.ropeTheta
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? d.maxPositionEmbeddings
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? d.tieWordEmbeddings
-        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? d.attentionBias
-        mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? d.mlpBias
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? d.hiddenAct
-        headDim = try c.decodeIfPresent(Int.self, forKey: .headDim)
-    }
-
-    /// kv heads default to the attention heads (multi-head attention), as in transformers.
-    public var keyValueHeads: Int { numKeyValueHeads ?? numAttentionHeads }
-    public var resolvedHeadDim: Int { headDim ?? hiddenSize / numAttentionHeads }
-}
-
-/// One `*_config` entry of the official config.json: a class name and its constructor params.
-public struct ComponentConfig: Codable, Equatable, Sendable {
-    public var cls: String
-    public var params: [String: JSONParam]
-
-    enum CodingKeys: String, CodingKey { case cls, params }
-
-    public init(cls: String, params: [String: JSONParam]) {
-        self.cls = cls
-        self.params = params
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        cls = try c.decodeIfPresent(String.self, forKey: .cls) ?? ""
-        params = try c.decodeIfPresent([String: JSONParam].self, forKey: .params) ?? [:]
-    }
-
-    public func int(_ key: String) -> Int? { params[key]?.intValue }
-    public func double(_ key: String) -> Double? { params[key]?.doubleValue }
-    public func string(_ key: String) -> String? { params[key]?.stringValue }
-    public func ints(_ key: String) -> [Int]? { params[key]?.intArrayValue }
-}
-
-/// A JSON value inside `params` (numbers, strings, booleans, arrays, nested objects).
-public indirect enum JSONParam: Codable, Equatable, Sendable {
-    case number(Double), string(String), bool(Bool), array([JSONParam]), object([String: JSONParam]), null
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let d = try? c.decode(Double.self) { self = .number(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONParam].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONParam].self)) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .number(let d): try c.encode(d)
-        case .string(let s): try c.encode(s)
-        case .bool(let b): try c.encode(b)
-        case .array(let a): try c.encode(a)
-        case .object(let o): try c.encode(o)
-        case .null: try c.encodeNil()
-        }
-    }
-
-    public var doubleValue: Double? { if case .number(let d) = self { return d }; return nil }
-    public var intValue: Int? {
-        guard case .number(let d) = self, d.rounded() == d, abs(d) < 1e15 else { return nil }
-        return Int(d)
-    }
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var intArrayValue: [Int]? {
-        guard case .array(let a) = self else { return nil }
-        let ints = a.compactMap(\.intValue)
-        return ints.count == a.count ? ints : nil
-    }
-}
+import Formats
 
 /// The official `config.json` of a Janus-family checkpoint (`model_type: multi_modality`).
 /// Janus / Janus-Pro carry vision/aligner/gen_* configs; JanusFlow carries vision_und_enc / vision_gen_*.
@@ -181,5 +66,45 @@ public struct JanusCheckpointConfig: Codable, Equatable, Sendable {
 
     private static func path(_ keys: [CodingKey]) -> String {
         keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// The components' typed configs, resolved from the free-form `params` (errors name the file and the field).
+extension JanusCheckpointConfig {
+    /// The SigLIP understanding encoder: `vision_config` (Janus) or `vision_und_enc_config` (JanusFlow).
+    public func understandingVision(file: String) throws -> SigLIPConfig {
+        let (field, component) = family == .janusFlow ? ("vision_und_enc_config", visionUndEncConfig) : ("vision_config", visionConfig)
+        guard let component else { throw ModelError.invalidConfig(file: file, detail: "missing field \(field)") }
+        return try SigLIPConfig.resolve(component.decodeParams(SigLIPConfig.Params.self, file: file, field: field), file: file, field: field)
+    }
+
+    public func aligner(file: String) throws -> JanusComponentParams.Aligner {
+        guard let alignerConfig else { return JanusComponentParams.Aligner() }
+        let params = try alignerConfig.decodeParams(JanusComponentParams.Aligner.self, file: file, field: "aligner_config")
+        if let type = params.projectorType, type != "mlp_gelu" {
+            throw ModelError.invalidConfig(file: file, detail: "aligner_config.params.projector_type '\(type)' is not supported (expected mlp_gelu)")
+        }
+        return params
+    }
+
+    public func generationAligner(file: String) throws -> JanusComponentParams.Aligner {
+        try genAlignerConfig?.decodeParams(JanusComponentParams.Aligner.self, file: file, field: "gen_aligner_config")
+            ?? JanusComponentParams.Aligner()
+    }
+
+    /// The VQ image tokenizer and the generation embedding table's size (`gen_vision_config`).
+    public func generationVision(file: String) throws -> (vq: VQ16Config, params: JanusComponentParams.GenVision) {
+        guard let genVisionConfig else {
+            throw ModelError.invalidConfig(file: file, detail: "missing field gen_vision_config (text-to-image needs it)")
+        }
+        let vq = try VQ16Config.resolve(className: genVisionConfig.cls,
+                                        params: genVisionConfig.decodeParams(VQ16Config.Params.self, file: file, field: "gen_vision_config"),
+                                        file: file, field: "gen_vision_config")
+        return (vq, try genVisionConfig.decodeParams(JanusComponentParams.GenVision.self, file: file, field: "gen_vision_config"))
+    }
+
+    public func generationHead(file: String) throws -> JanusComponentParams.GenHead {
+        try genHeadConfig?.decodeParams(JanusComponentParams.GenHead.self, file: file, field: "gen_head_config")
+            ?? JanusComponentParams.GenHead()
     }
 }

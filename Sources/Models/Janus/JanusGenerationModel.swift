@@ -16,33 +16,32 @@ public final class JanusGenerationModel: @unchecked Sendable {
     let headProjection: Tensor, headProjectionBias: Tensor, headOut: Tensor, headOutBias: Tensor
     /// Generated image side in pixels (the vision `image_size`, 384 for the real checkpoints).
     public let imageSize: Int
-    /// How products with bf16 weights treat their activations in the language model, the generation head and the
-    /// generation aligner, and how the KV cache stores keys and values: `.f32` (default) exactly; `.bf16` rounded to
-    /// bf16 as the official bf16 run (faster: AVX512_BF16 dot products, half the cache bytes). The VQ decoder always
-    /// computes in f32.
-    public var activationPrecision: ActivationPrecision {
-        get { language.activationPrecision }
-        set { language.activationPrecision = newValue }
-    }
+    /// Chosen once, here: how products with bf16 weights treat their activations in the language model, the
+    /// generation head and aligner, how the KV cache stores keys and values, and what the VQ decoder's convolutions
+    /// compute in. `.f32` (default) exactly; `.bf16` rounded to bf16 as the official bf16 run (faster with
+    /// AVX512_BF16, half the cache bytes).
+    public let precision: ActivationPrecision
 
-    public init(folder: URL) throws {
+    public init(folder: URL, precision: ActivationPrecision = .f32) throws {
         let configPath = folder.appendingPathComponent("config.json")
+        let file = configPath.path
         config = try JanusCheckpointConfig.load(from: configPath)
-        guard config.family == .janus, let genVision = config.genVisionConfig else {
-            throw ModelError.invalidConfig(file: configPath.path, detail: "text-to-image needs a Janus / Janus-Pro checkpoint with gen_vision_config (JanusFlow generation is a later step)")
+        self.precision = precision
+        guard config.family == .janus else {
+            throw ModelError.missingCapability(family: config.family.rawValue, capability: ModelCapability.textToImage.rawValue,
+                                               detail: "JanusFlow text-to-image (rectified flow) is not built yet")
         }
-        let reader = try CheckpointFiles.openFolder(folder.path)
-        let loader = WeightLoader(CheckpointTensors(reader), isKnownUnused: JanusKnownUnused.contains)
+        let (spec, genVision) = try config.generationVision(file: file)
+        imageSize = try config.understandingVision(file: file).imageSize
+        let loader = try JanusCheckpointLayout.loader(folder: folder.path)
         let h = config.languageConfig.hiddenSize
-        let spec = try VQSpec.resolve(genVision, file: configPath.path, field: "gen_vision_config")
-        imageSize = try VisionTowerSpec.resolve(config.visionConfig!, file: configPath.path, field: "vision_config").imageSize
-        language = try LlamaModel(config: config.languageConfig, loader: loader)
-        vq = try VQ16Decoder(spec: spec, loader: loader)
-        let tokens = genVision.int("image_token_size") ?? spec.codebookSize, embedDim = genVision.int("n_embed") ?? spec.codebookEmbedDim
+        language = try LlamaModel(config: config.languageConfig, loader: loader, precision: precision)
+        vq = try VQ16Decoder(spec: spec, loader: loader, precision: precision)
+        let tokens = genVision.imageTokenSize ?? spec.codebookSize, embedDim = genVision.nEmbed ?? spec.codebookEmbedDim
         genEmbed = try loader.take("gen_embed.weight", shape: [tokens, embedDim])
         genAligner = try MlpProjector(loader: loader, prefix: "gen_aligner.", input: embedDim, output: h,
-                                      depth: config.genAlignerConfig?.int("depth") ?? 2)
-        let e = config.genHeadConfig?.int("image_token_embed") ?? h
+                                      depth: try config.generationAligner(file: file).depth ?? 2)
+        let e = try config.generationHead(file: file).imageTokenEmbed ?? h
         headProjection = try loader.take("gen_head.output_mlp_projector.weight", shape: [e, h])
         headProjectionBias = try loader.take("gen_head.output_mlp_projector.bias", shape: [e])
         headOut = try loader.take("gen_head.vision_head.weight", shape: [tokens, e])
@@ -71,10 +70,9 @@ public final class JanusGenerationModel: @unchecked Sendable {
         // Every conditional row starts with the same prompt, every unconditional one with the same padding: the
         // prompt runs once for the pair (cond, uncond) and its cache and last hidden states are copied to all
         // 2P rows (P = 4: a quarter of the prefill's work).
-        let prompt = LlamaKVCache(config: config.languageConfig, batch: 2, capacity: length, precision: activationPrecision)
+        let prompt = language.makeCache(batch: 2, capacity: length)
         let promptHidden = language.forward(try language.embed(promptIDs + unconditional).reshaped([2, length, h]), cache: prompt)
-        let cache = LlamaKVCache(config: config.languageConfig, batch: rows, capacity: length + tokensPerImage,
-                                 precision: activationPrecision)
+        let cache = language.makeCache(batch: rows, capacity: length + tokensPerImage)
         cache.copyRows(from: prompt, rows: (0..<rows).map { $0 % 2 })
         var hidden = Tensor(zeros: [rows, 1, h])
         promptHidden.withFloats { src in hidden.withMutableFloats { dst in
@@ -96,7 +94,7 @@ public final class JanusGenerationModel: @unchecked Sendable {
                 let steps = hidden.shape[1]
                 for r in 0..<rows { for i in 0..<h { dst[r * h + i] = src[(r * steps + steps - 1) * h + i] } }
             } }
-            let p = activationPrecision
+            let p = precision
             let logits = Linear.apply(Activations.gelu(Linear.apply(last, weight: headProjection, bias: headProjectionBias, activations: p)),
                                       weight: headOut, bias: headOutBias, activations: p).toFloats()
             let vocabulary = headOut.shape[0]
@@ -108,11 +106,9 @@ public final class JanusGenerationModel: @unchecked Sendable {
                 let token: Int
                 switch sampling {
                 case .greedy:
-                    var best = 0
-                    for t in 1..<vocabulary where mixed[t] > mixed[best] { best = t }
-                    token = best
+                    token = TokenSampling.argmax(mixed)
                 case .sample:
-                    token = Self.sample(mixed, temperature: temperature, using: &generators[image])
+                    token = TokenSampling.categorical(mixed, temperature: temperature, using: &generators[image])
                 }
                 generated[image].append(token)
                 chosen.append(token)
@@ -125,22 +121,8 @@ public final class JanusGenerationModel: @unchecked Sendable {
             table.withFloats { src in embedded.withMutableFloats { dst in
                 for (r, code) in codes.enumerated() { for i in 0..<e { dst[r * e + i] = src[code * e + i] } }
             } }
-            hidden = language.forward(genAligner(embedded, activations: activationPrecision).reshaped([rows, 1, h]), cache: cache)
+            hidden = language.forward(genAligner(embedded, activations: precision).reshaped([rows, 1, h]), cache: cache)
         }
         return generated
-    }
-
-    /// softmax(logits / T) then one categorical draw with the image's generator (inverse CDF on random()).
-    static func sample(_ logits: [Float], temperature: Float, using rng: inout NumpyRandom) -> Int {
-        let scaled = logits.map { Double($0 / temperature) }
-        let m = scaled.max() ?? 0
-        let weights = scaled.map { exp($0 - m) }
-        let total = weights.reduce(0, +)
-        var u = rng.random() * total
-        for (i, w) in weights.enumerated() {
-            u -= w
-            if u < 0 { return i }
-        }
-        return weights.count - 1
     }
 }

@@ -13,36 +13,34 @@ public final class JanusUnderstandingModel: @unchecked Sendable {
     public let language: LlamaModel
     public let folder: URL
 
-    public init(folder: URL) throws {
+    /// How products with bf16 weights treat the language model's activations, and how its KV cache stores keys and
+    /// values (chosen once, here). SigLIP and the aligner always compute in f32.
+    public var precision: ActivationPrecision { language.precision }
+
+    public init(folder: URL, precision: ActivationPrecision = .f32) throws {
         self.folder = folder
         let configPath = folder.appendingPathComponent("config.json")
+        let file = configPath.path
         config = try JanusCheckpointConfig.load(from: configPath)
-        let reader = try CheckpointFiles.openFolder(folder.path)
-        let loader = WeightLoader(CheckpointTensors(reader), isKnownUnused: JanusKnownUnused.contains)
+        let loader = try JanusCheckpointLayout.loader(folder: folder.path)
         let h = config.languageConfig.hiddenSize
+        let spec = try config.understandingVision(file: file)
         switch config.family {
         case .janus:
-            let spec = try VisionTowerSpec.resolve(config.visionConfig!, file: configPath.path, field: "vision_config")
             vision = try SigLIPVisionTower(spec: spec, loader: loader, prefix: "vision_model.vision_tower.")
-            let aligner = config.alignerConfig!
-            do {
-                if aligner.string("projector_type") != nil && aligner.string("projector_type") != "mlp_gelu" {
-                    throw ModelError.invalidConfig(file: configPath.path, detail: "aligner_config.params.projector_type '\(aligner.string("projector_type")!)' is not supported (expected mlp_gelu)")
-                }
-            }
-            self.aligner = try MlpProjector(loader: loader, prefix: "aligner.", input: spec.width, output: aligner.int("n_embed") ?? h,
-                                            depth: aligner.int("depth") ?? 2)
+            let aligner = try config.aligner(file: file)
+            self.aligner = try MlpProjector(loader: loader, prefix: "aligner.", input: spec.width, output: aligner.nEmbed ?? h,
+                                            depth: aligner.depth ?? 2)
             beginOfUnderstanding = nil
             loader.setAside(prefixes: ["gen_vision_model.", "gen_embed.", "gen_aligner.", "gen_head."])
         case .janusFlow:
-            let spec = try VisionTowerSpec.resolve(config.visionUndEncConfig!, file: configPath.path, field: "vision_und_enc_config")
             vision = try SigLIPVisionTower(spec: spec, loader: loader, prefix: "vision_und_enc_model.vision_tower.")
             aligner = try MlpProjector(loader: loader, prefix: "vision_und_enc_aligner.", input: spec.width, output: h, depth: 1)
             beginOfUnderstanding = try loader.take("beg_of_und_embed", shape: [1, h])
             loader.setAside(prefixes: ["vision_gen_enc_model.", "vision_gen_enc_aligner.", "vision_gen_dec_model.",
                                        "vision_gen_dec_aligner_norm.", "vision_gen_dec_aligner."])
         }
-        language = try LlamaModel(config: config.languageConfig, loader: loader)
+        language = try LlamaModel(config: config.languageConfig, loader: loader, precision: precision)
         try loader.finish()
     }
 
@@ -73,22 +71,22 @@ public final class JanusUnderstandingModel: @unchecked Sendable {
     }
 
     /// Greedy decoding as HF `generate(do_sample=False)`: prefill, then the argmax token fed back until EOS or
-    /// `maxNewTokens`. Returns the new token ids (EOS included when reached) and the prefill logits if asked.
-    public func greedy(embeddings: Tensor, eos: Int, maxNewTokens: Int, prefilled: (Date) -> Void = { _ in }) -> [Int] {
-        let cache = LlamaKVCache(config: config.languageConfig, batch: 1, capacity: embeddings.shape[1] + maxNewTokens,
-                                 precision: language.activationPrecision)
+    /// `maxNewTokens`. Returns the new token ids (EOS included when reached). `prefilled` is told when the prefill
+    /// is done, `onToken` after each new token (benchmarks time the steps through them; pass eos −1 to never stop).
+    public func greedy(embeddings: Tensor, eos: Int, maxNewTokens: Int, prefilled: (Date) -> Void = { _ in },
+                       onToken: (Int) -> Void = { _ in }) throws -> [Int] {
+        let cache = language.makeCache(batch: 1, capacity: embeddings.shape[1] + maxNewTokens)
         var hidden = language.forward(embeddings, cache: cache)
         prefilled(Date())
         var out: [Int] = []
         for _ in 0..<maxNewTokens {
             let last = hidden.reshaped([hidden.shape[1], hidden.shape[2]])
             let row = Tensor(shape: [1, last.shape[1]], floats: Array(last.toFloats().suffix(last.shape[1])))
-            let logits = Parallel.withBLASThreads(1) { language.logits(row).toFloats() }
-            var best = 0
-            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+            let best = Parallel.withBLASThreads(1) { TokenSampling.argmax(language.logits(row).toFloats()) }
             out.append(best)
+            onToken(best)
             if best == eos { break }
-            hidden = language.forward((try? language.embed([best]))!.reshaped([1, 1, config.languageConfig.hiddenSize]), cache: cache)
+            hidden = language.forward(try language.embed([best]).reshaped([1, 1, config.languageConfig.hiddenSize]), cache: cache)
         }
         return out
     }

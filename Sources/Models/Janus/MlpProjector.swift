@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// The reference's `MlpProjector` ("mlp_gelu", depth 2): Linear → GELU → Linear, keys `layers.0` and `layers.2`.

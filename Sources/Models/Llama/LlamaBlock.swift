@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Formats
 import Tensors
 
 /// One decoder layer: x += o_proj(attention(rope(q), rope(k), v)); x += down(silu(gate) · up), both pre-normed.
@@ -27,7 +28,7 @@ public struct LlamaBlock: @unchecked Sendable {
     /// `x` is [batch·steps, hidden], updated in place.
     func forward(_ x: inout Tensor, steps: Int, positions: [Int], rope: RotaryEmbedding, cache: LlamaKVCache, layer: Int,
                  keyMask: [[Bool]]?, activations: ActivationPrecision = .f32) {
-        let batch = cache.batch, hidden = x.shape[1]
+        let batch = cache.batch
         let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
         let qkv = Linear.applyMany(normed, weights: [q, k, v], activations: activations)
         let qs = headsFirst(qkv[0], batch: batch, steps: steps, heads: heads)
@@ -118,7 +119,6 @@ public struct LlamaBlock: @unchecked Sendable {
             Activations.siluRaw(gp.baseAddress!, times: up.baseAddress!, into: gp.baseAddress!, count: gp.count)
         } }
         add(&x, Linear.apply(g, weight: down, activations: activations))
-        _ = hidden
     }
 
     /// [batch·steps, heads·d] → [batch, heads, steps, d].

@@ -4,7 +4,8 @@ public struct ModelPreset: Equatable, Sendable {
     public var name: String
     public var displayName: String
     public var repoID: String
-    public var family: JanusCheckpointConfig.Family
+    /// The `ModelFamily.id` its checkpoint must have.
+    public var family: String
     public var template: ChatTemplate
     /// Files the model folder must hold (weights plus tokenizer and processor files).
     public var expectedFiles: [String]
@@ -22,13 +23,13 @@ public enum ModelRegistry {
                                  "processor_config.json", "preprocessor_config.json"]
 
     public static let presets: [ModelPreset] = [
-        ModelPreset(name: "janus-1.3b", displayName: "Janus-1.3B", repoID: "deepseek-ai/Janus-1.3B", family: .janus,
+        ModelPreset(name: "janus-1.3b", displayName: "Janus-1.3B", repoID: "deepseek-ai/Janus-1.3B", family: JanusFamily.id,
                     template: .plain, expectedFiles: ["config.json", "model.safetensors"] + tokenizerFiles),
         ModelPreset(name: "janusflow-1.3b", displayName: "JanusFlow-1.3B", repoID: "deepseek-ai/JanusFlow-1.3B",
-                    family: .janusFlow, template: .plain, expectedFiles: ["config.json", "model.safetensors"] + tokenizerFiles),
-        ModelPreset(name: "pro-1b", displayName: "Janus-Pro-1B", repoID: "deepseek-ai/Janus-Pro-1B", family: .janus,
+                    family: JanusFlowFamily.id, template: .plain, expectedFiles: ["config.json", "model.safetensors"] + tokenizerFiles),
+        ModelPreset(name: "pro-1b", displayName: "Janus-Pro-1B", repoID: "deepseek-ai/Janus-Pro-1B", family: JanusFamily.id,
                     template: .pro, expectedFiles: ["config.json", "pytorch_model.bin"] + tokenizerFiles),
-        ModelPreset(name: "pro-7b", displayName: "Janus-Pro-7B", repoID: "deepseek-ai/Janus-Pro-7B", family: .janus,
+        ModelPreset(name: "pro-7b", displayName: "Janus-Pro-7B", repoID: "deepseek-ai/Janus-Pro-7B", family: JanusFamily.id,
                     template: .pro,
                     expectedFiles: ["config.json", "pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin",
                                     "pytorch_model-00002-of-00002.bin"] + tokenizerFiles),

@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// The SigLIP understanding encoder as the Janus reference builds it (timm-style VisionTransformer,
@@ -5,7 +6,7 @@ import Tensors
 /// pre-norm blocks with a fused qkv attention and a GELU MLP, the final LayerNorm; the attention-pool head is not
 /// used. Output: every patch token, [batch, (image/patch)², width].
 public final class SigLIPVisionTower: @unchecked Sendable {
-    public let spec: VisionTowerSpec
+    public let spec: SigLIPConfig
     let patchWeight: Tensor, patchBias: Tensor, positionEmbedding: Tensor
     let blocks: [Block]
     let normWeight: Tensor, normBias: Tensor
@@ -16,7 +17,7 @@ public final class SigLIPVisionTower: @unchecked Sendable {
     }
 
     /// `prefix` is "vision_model.vision_tower." (Janus) or "vision_und_enc_model.vision_tower." (JanusFlow).
-    public init(spec: VisionTowerSpec, loader: WeightLoader, prefix: String) throws {
+    public init(spec: SigLIPConfig, loader: WeightLoader, prefix: String) throws {
         self.spec = spec
         let w = spec.width, p = spec.patchSize, mlp = spec.mlpWidth
         patchWeight = try loader.take(prefix + "patch_embed.proj.weight", shape: [w, 3, p, p])

@@ -1,4 +1,4 @@
-import COpenBLAS
+import Tensors
 
 /// Mean and unbiased covariance of feature vectors in Float64, as `np.mean(axis=0)` and
 /// `np.cov(rowvar=False)` compute them for pytorch-fid. Rows can be added in batches (streaming).
@@ -26,8 +26,8 @@ public struct FeatureStatistics: Sendable {
             if shift == nil { shift = row }
             for i in 0..<d { let c = row[i] - shift![i]; batch.append(c); sum[i] += c }
         }
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(rows.count), 1, batch, Int32(d),
-                    batch, Int32(d), 1, &crossProducts, Int32(d))
+        DoubleMatrix.gemm(transposeA: true, m: d, n: d, k: rows.count, a: batch, lda: d, b: batch, ldb: d, beta: 1,
+                          c: &crossProducts, ldc: d)
         count += rows.count
     }
 

@@ -1,4 +1,4 @@
-import COpenBLAS
+import Tensors
 
 /// The Fréchet distance between two Gaussians, ‖μ1 − μ2‖² + tr Σ1 + tr Σ2 − 2·tr((Σ1 Σ2)^½), equal to
 /// pytorch-fid's `calculate_frechet_distance`.
@@ -56,10 +56,10 @@ public enum FrechetDistance {
             for i in 0..<d { scaled[j * d + i] *= r }     // column j (column-major storage from LAPACK)
         }
         var root = [Double](repeating: 0, count: d * d)
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, Int32(d), Int32(d), Int32(d), 1, scaled, Int32(d), vectors, Int32(d), 0, &root, Int32(d))
+        DoubleMatrix.gemm(.columnMajor, transposeB: true, m: d, n: d, k: d, a: scaled, lda: d, b: vectors, ldb: d, c: &root, ldc: d)
         var temp = [Double](repeating: 0, count: d * d), product = [Double](repeating: 0, count: d * d)
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(d), Int32(d), 1, root, Int32(d), s2, Int32(d), 0, &temp, Int32(d))
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(d), Int32(d), 1, temp, Int32(d), root, Int32(d), 0, &product, Int32(d))
+        DoubleMatrix.gemm(.columnMajor, m: d, n: d, k: d, a: root, lda: d, b: s2, ldb: d, c: &temp, ldc: d)
+        DoubleMatrix.gemm(.columnMajor, m: d, n: d, k: d, a: temp, lda: d, b: root, ldb: d, c: &product, ldc: d)
         // Symmetrise away rounding before the symmetric solver.
         for i in 0..<d { for j in (i + 1)..<d {
             let m = 0.5 * (product[i * d + j] + product[j * d + i]); product[i * d + j] = m; product[j * d + i] = m
@@ -70,23 +70,10 @@ public enum FrechetDistance {
         return (lambda.reduce(0) { $0 + max($1, 0).squareRoot() }, psd)
     }
 
-    /// Eigenvalues (ascending) and, if asked, eigenvectors (column-major) of a symmetric matrix via dsyevd.
+    /// Eigenvalues (ascending) and, if asked, eigenvectors (column-major) of a symmetric matrix.
     static func symmetricEigen(_ matrix: [Double], d: Int, vectors: Bool) throws -> ([Double], [Double]) {
-        var a = matrix
-        var w = [Double](repeating: 0, count: d)
-        var n = Int32(d), lda = Int32(d), info: Int32 = 0
-        let jobz: CChar = vectors ? 86 : 78   // "V" / "N"
-        let uplo: CChar = 85                   // "U"
-        var jz = jobz, up = uplo
-        var lwork: Int32 = -1, liwork: Int32 = -1
-        var workQuery = 0.0, iworkQuery: Int32 = 0
-        dsyevd_(&jz, &up, &n, &a, &lda, &w, &workQuery, &lwork, &iworkQuery, &liwork, &info)
-        guard info == 0 else { throw FIDError.lapackFailed("dsyevd (workspace query)", info) }
-        lwork = Int32(workQuery); liwork = iworkQuery
-        var work = [Double](repeating: 0, count: max(Int(lwork), 1))
-        var iwork = [Int32](repeating: 0, count: max(Int(liwork), 1))
-        dsyevd_(&jz, &up, &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
-        guard info == 0 else { throw FIDError.lapackFailed("dsyevd", info) }
-        return (w, a)
+        do { return try DoubleMatrix.symmetricEigen(matrix, d: d, vectors: vectors) } catch let e as DoubleMatrix.LAPACKError {
+            throw FIDError.lapackFailed(e.routine, e.info)
+        }
     }
 }

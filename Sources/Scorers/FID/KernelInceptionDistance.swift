@@ -1,4 +1,3 @@
-import COpenBLAS
 import Tensors
 
 /// KID as torch-fidelity computes it: the unbiased MMD² with the polynomial kernel k(x, y) = (x·y/d + 1)³,
@@ -59,7 +58,7 @@ public enum KernelInceptionDistance {
 
     static func kernel(_ x: [Double], _ y: [Double], m: Int, d: Int) -> [Double] {
         var k = [Double](repeating: 0, count: m * m)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(m), Int32(d), 1 / Double(d), x, Int32(d), y, Int32(d), 0, &k, Int32(m))
+        DoubleMatrix.gemm(transposeB: true, m: m, n: m, k: d, alpha: 1 / Double(d), a: x, lda: d, b: y, ldb: d, c: &k, ldc: m)
         for i in 0..<k.count { let t = k[i] + 1; k[i] = t * t * t }
         return k
     }

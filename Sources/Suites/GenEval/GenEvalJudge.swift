@@ -1,34 +1,6 @@
+import Formats
 import Foundation
-
-/// One detected object: its box [x1, y1, x2, y2] in pixels and its confidence, plus whatever the colour
-/// classifier needs to look at it (the mask, when the detector gives one).
-public struct GenEvalDetection: Equatable, Sendable {
-    public var box: [Double]
-    public var score: Double
-    /// Row-major binary mask over the image (true = object), when available.
-    public var mask: [Bool]?
-    /// A colour already known for this object (tests, or a classifier that ran earlier).
-    public var colorHint: String?
-
-    public init(box: [Double], score: Double, mask: [Bool]? = nil, colorHint: String? = nil) {
-        precondition(box.count == 4, "a box is [x1, y1, x2, y2]")
-        self.box = box; self.score = score; self.mask = mask; self.colorHint = colorHint
-    }
-}
-
-/// Names the colour of each object (GenEval uses CLIP ViT-L/14 zero-shot on the object masked onto #999 grey,
-/// cropped to its box). The judge asks only for the top-`count` objects of a class.
-public protocol GenEvalColorClassifier {
-    func colors(of objects: [GenEvalDetection], className: String) throws -> [String]
-}
-
-/// A classifier that returns each detection's `colorHint` (for tests and for replaying recorded colours).
-public struct RecordedColorClassifier: GenEvalColorClassifier {
-    public init() {}
-    public func colors(of objects: [GenEvalDetection], className: String) throws -> [String] {
-        objects.map { $0.colorHint ?? "unknown" }
-    }
-}
+import Scorers
 
 /// The verdict on one image.
 public struct GenEvalJudgment: Equatable, Sendable {
@@ -38,7 +10,7 @@ public struct GenEvalJudgment: Equatable, Sendable {
     /// A longer account for people: what was kept per class and how each clause was decided.
     public var explanation: [String]
     /// The detections kept per class after filtering, most confident first.
-    public var kept: [String: [GenEvalDetection]]
+    public var kept: [String: [ObjectDetection]]
 }
 
 /// GenEval's judgement (evaluation/evaluate_images.py `evaluate_image` + `evaluate`), rule for rule:
@@ -56,9 +28,11 @@ public struct GenEvalJudge: Sendable {
 
     public init() {}
 
-    /// A name for the rule set, recorded in results.
-    public var ruleSet: String {
-        "geneval-af4902f(threshold=\(threshold),counting=\(countingThreshold),max_objects=\(maxObjects),nms=\(nmsThreshold),position=\(positionThreshold))"
+    /// Every threshold the judge uses, as the rule set records them.
+    public var settings: JSONObject {
+        JSONObject([("threshold", .double(threshold)), ("counting_threshold", .double(countingThreshold)),
+                    ("max_objects", .int(Int64(maxObjects))), ("nms_threshold", .double(nmsThreshold)),
+                    ("position_threshold", .double(positionThreshold))])
     }
 
     static func iou(_ a: [Double], _ b: [Double]) -> Double {
@@ -69,14 +43,14 @@ public struct GenEvalJudge: Sendable {
     }
 
     /// Per-class filtering as `evaluate_image` does it.
-    public func filter(_ detections: [String: [GenEvalDetection]], tag: String) -> [String: [GenEvalDetection]] {
+    public func filter(_ detections: [String: [ObjectDetection]], tag: String) -> [String: [ObjectDetection]] {
         let cut = tag == "counting" ? countingThreshold : threshold
-        var kept: [String: [GenEvalDetection]] = [:]
+        var kept: [String: [ObjectDetection]] = [:]
         for (className, list) in detections {
             // np.argsort(scores)[::-1]: ascending (stable for these sizes), then reversed, so ties keep later first.
             let order = list.indices.sorted { list[$0].score < list[$1].score || (list[$0].score == list[$1].score && $0 < $1) }.reversed()
             var candidates = Array(order.filter { list[$0].score > cut }.prefix(maxObjects))
-            var chosen: [GenEvalDetection] = []
+            var chosen: [ObjectDetection] = []
             while !candidates.isEmpty {
                 let best = candidates.removeFirst()
                 chosen.append(list[best])
@@ -111,12 +85,12 @@ public struct GenEvalJudge: Sendable {
     }
 
     /// Judges one image from its raw detections (unfiltered, any order).
-    public func judge(_ prompt: GenEvalPrompt, detections: [String: [GenEvalDetection]],
-                      colors classifier: GenEvalColorClassifier) throws -> GenEvalJudgment {
+    public func judge(_ prompt: GenEvalPrompt, detections: [String: [ObjectDetection]],
+                      colors classifier: ColorClassifier) throws -> GenEvalJudgment {
         let objects = filter(detections, tag: prompt.tag)
         var correct = true
         var reasons: [String] = [], explanation: [String] = []
-        var matchedGroups: [[GenEvalDetection]?] = []
+        var matchedGroups: [[ObjectDetection]?] = []
         let cut = prompt.tag == "counting" ? countingThreshold : threshold
         for requirement in prompt.include {
             let className = requirement.className

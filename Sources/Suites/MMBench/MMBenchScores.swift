@@ -1,4 +1,3 @@
-import Scorers
 
 /// MMBench scoring with CircularEval: a question counts only if every circular pass of it is answered right
 /// (overall and per `category` / `l2-category`, over question groups); vanilla accuracy uses only the original
@@ -19,7 +18,6 @@ public struct MMBenchScores: Sendable {
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
     }
 
-    public let ruleSet = MultipleChoiceAnswerRule.ruleSet
     public var items: [Item]
     public var circular: Tally
     public var vanilla: Tally
@@ -36,20 +34,32 @@ public struct MMBenchScores: Sendable {
         }
         unparsed = items.filter { $0.extracted == .unparsed }.count
         refused = items.filter { $0.extracted == .refused }.count
+        (circular, vanilla, byCategory, byL2Category) = Self.tally(zip(questions, items).map { q, item in
+            (q.group, q.isCircularCopy, q.category, q.l2Category, item.correct)
+        })
+    }
+
+    /// CircularEval over scored rows: a group counts only when every pass of it is right; vanilla uses the
+    /// original (k = 0) rows; a group's categories are its original row's.
+    public static func tally(_ rows: [(group: Int, isCircularCopy: Bool, category: String, l2Category: String, correct: Bool)])
+        -> (circular: Tally, vanilla: Tally, byCategory: [String: Tally], byL2Category: [String: Tally]) {
         var groups: [Int: (ok: Bool, category: String, l2: String)] = [:]
         var order: [Int] = []
-        vanilla = Tally()
-        for (q, item) in zip(questions, items) {
-            if groups[q.group] == nil { order.append(q.group); groups[q.group] = (true, q.category, q.l2Category) }
-            groups[q.group]!.ok = groups[q.group]!.ok && item.correct
-            if !q.isCircularCopy { vanilla.total += 1; if item.correct { vanilla.correct += 1 } }
-            if !q.isCircularCopy { groups[q.group]!.category = q.category; groups[q.group]!.l2 = q.l2Category }
+        var vanilla = Tally()
+        for row in rows {
+            if groups[row.group] == nil { order.append(row.group); groups[row.group] = (true, row.category, row.l2Category) }
+            groups[row.group]!.ok = groups[row.group]!.ok && row.correct
+            if !row.isCircularCopy {
+                vanilla.total += 1; if row.correct { vanilla.correct += 1 }
+                groups[row.group]!.category = row.category; groups[row.group]!.l2 = row.l2Category
+            }
         }
-        circular = Tally(); byCategory = [:]; byL2Category = [:]
+        var circular = Tally(), byCategory: [String: Tally] = [:], byL2Category: [String: Tally] = [:]
         for g in order {
             let v = groups[g]!
             circular.total += 1; byCategory[v.category, default: Tally()].total += 1; byL2Category[v.l2, default: Tally()].total += 1
             if v.ok { circular.correct += 1; byCategory[v.category]!.correct += 1; byL2Category[v.l2]!.correct += 1 }
         }
+        return (circular, vanilla, byCategory, byL2Category)
     }
 }

@@ -61,13 +61,13 @@ public enum POPEQuestionFile {
               let category = table.column("category") else {
             throw TSVError(file: path, line: 1, detail: "expected columns index, question, answer, category; found \(table.columns.joined(separator: ", "))")
         }
-        let image = table.column("image_path") ?? table.column("image")
+        let imagePath = table.column("image_path"), imageData = table.column("image")
         var out: [POPEQuestion] = []
         for (r, row) in table.rows.enumerated() {
             let a = row[answer]
             guard a == "Yes" || a == "No" else { throw TSVError(file: path, line: table.rowLines[r], detail: "answer is \"\(a)\", expected Yes or No") }
-            // Images are keyed by the row's image field (base64 or path); the index names the question.
-            let imageKey = image.map { String(row[$0].prefix(64)) } ?? row[index]
+            // The image: a path (image_path), else the inline base64 data marked "base64:"; the index names the question.
+            let imageKey = imagePath.map { row[$0] } ?? imageData.map { "base64:" + row[$0] } ?? row[index]
             for split in row[category].split(separator: ",") {
                 out.append(POPEQuestion(id: row[index], image: imageKey, text: row[question], answerIsYes: a == "Yes", split: String(split)))
             }

@@ -1,4 +1,3 @@
-import Scorers
 
 /// POPE metrics per split and overall, for one answer rule (positive class = yes).
 public struct POPEScores: Equatable, Sendable {
@@ -46,14 +45,18 @@ public struct POPEScores: Equatable, Sendable {
     /// - Parameter answers: the model's answer per question, aligned with `questions`.
     public init(questions: [POPEQuestion], answers: [String], rule: YesNoAnswerRule) {
         precondition(questions.count == answers.count, "one answer per question")
+        self.init(labelled: zip(questions, answers).map { ($0.split, $0.answerIsYes, rule.label($1)) }, rule: rule)
+    }
+
+    /// From answers already labelled by `rule`: (split, truth is yes, label) per question.
+    public init(labelled: [(split: String, truth: Bool, label: YesNoLabel)], rule: YesNoAnswerRule) {
         self.rule = rule
         var order: [String] = [], bySplit: [String: Counts] = [:]
         var pooled = Counts()
-        for (q, a) in zip(questions, answers) {
-            let label = rule.label(a)
-            if bySplit[q.split] == nil { order.append(q.split); bySplit[q.split] = Counts() }
-            bySplit[q.split]!.add(truth: q.answerIsYes, label: label)
-            pooled.add(truth: q.answerIsYes, label: label)
+        for (split, truth, label) in labelled {
+            if bySplit[split] == nil { order.append(split); bySplit[split] = Counts() }
+            bySplit[split]!.add(truth: truth, label: label)
+            pooled.add(truth: truth, label: label)
         }
         splits = order.map { ($0, bySplit[$0]!) }
         self.pooled = pooled

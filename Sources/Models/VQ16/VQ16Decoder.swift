@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// The LlamaGen VQ-16 image decoder as janus/models/vq_model.py builds it: L2-normalised codebook lookup,
@@ -5,7 +6,7 @@ import Tensors
 /// up (num_res_blocks + 1 ResnetBlocks each, single-head attention after each block at the lowest level, nearest
 /// ×2 + conv between levels), GroupNorm(32, eps 1e-6), swish, conv_out. Weights under `gen_vision_model.`.
 public final class VQ16Decoder: @unchecked Sendable {
-    public let spec: VQSpec
+    public let spec: VQ16Config
     let codebook: VQCodebook
     let postQuant: VQConv
     let convIn: VQConv
@@ -14,8 +15,13 @@ public final class VQ16Decoder: @unchecked Sendable {
     let normOut: VQNorm
     let convOut: VQConv
 
-    public init(spec: VQSpec, loader: WeightLoader, prefix: String = "gen_vision_model.") throws {
+    /// `.bf16` rounds every convolution's input to bf16 (bf16 dot products where the CPU has them), as the official
+    /// bf16 run computes; the normalisations, swish and attention stay in f32 either way.
+    public let precision: ActivationPrecision
+
+    public init(spec: VQ16Config, loader: WeightLoader, prefix: String = "gen_vision_model.", precision: ActivationPrecision = .f32) throws {
         self.spec = spec
+        self.precision = precision
         let build = VQBlocks.Builder(loader: loader)
         codebook = try VQCodebook(loader: loader, prefix: prefix, spec: spec)
         postQuant = try build.conv(prefix + "post_quant_conv", spec.zChannels, spec.codebookEmbedDim, 1)
@@ -44,14 +50,13 @@ public final class VQ16Decoder: @unchecked Sendable {
     public func gridSide(imageSize: Int) -> Int { imageSize / spec.downsample }
 
     /// Codes [images][side·side] (row-major token order) → images [images, 3, side·16, side·16] in about [−1, 1].
-    /// `activations: .bf16` rounds every convolution's input to bf16 (bf16 dot products where the CPU has them), as
-    /// the official bf16 run computes; the normalisations, swish and attention stay in f32.
+    /// Convolutions run in the decoder's `precision`.
     /// Images are decoded one at a time: a 384² image's activations are 75 MB per tensor at 128 channels, four
     /// at once 302 MB, which overflows the cache of freed large blocks, so every op paid for fresh zeroed pages
     /// (Pro shape, bf16: 2.9–3.2 → ~2.1 s per image).
-    public func decode(_ codes: [[Int]], side: Int, activations: ActivationPrecision = .f32) -> Tensor {
-        guard codes.count > 1 else { return decodeBatch(codes, side: side, activations: activations) }
-        let images = codes.map { decodeBatch([$0], side: side, activations: activations) }
+    public func decode(_ codes: [[Int]], side: Int) -> Tensor {
+        guard codes.count > 1 else { return decodeBatch(codes, side: side) }
+        let images = codes.map { decodeBatch([$0], side: side) }
         let out = Tensor(zeros: [codes.count] + images[0].shape.dropFirst())
         out.withMutableFloats { dst in
             for (i, image) in images.enumerated() {
@@ -61,7 +66,7 @@ public final class VQ16Decoder: @unchecked Sendable {
         return out
     }
 
-    func decodeBatch(_ codes: [[Int]], side: Int, activations: ActivationPrecision) -> Tensor {
+    func decodeBatch(_ codes: [[Int]], side: Int) -> Tensor {
         let e = spec.codebookEmbedDim, n = side * side
         let z = Tensor(zeros: [codes.count, e, side, side])
         z.withMutableFloats { dst in
@@ -71,7 +76,7 @@ public final class VQ16Decoder: @unchecked Sendable {
                 }
             }
         }
-        let a = activations
+        let a = precision
         var h = convIn(postQuant(z, a), a)
         h = mid.2(mid.1(mid.0(h, a), a), a)
         for level in levels {

@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// The LlamaGen VQ-16 image encoder and quantizer (janus/models/vq_model.py `VQModel.encode`): conv_in, one level
@@ -6,7 +7,7 @@ import Tensors
 /// conv_out, quant_conv; then each latent vector is L2-normalised and replaced by its nearest L2-normalised
 /// codebook row. Janus does not use it to generate; it closes the image → codes → image round trip.
 public final class VQ16Encoder: @unchecked Sendable {
-    public let spec: VQSpec
+    public let spec: VQ16Config
     public let codebook: VQCodebook
     let convIn: VQConv
     let levels: [(res: [VQResBlock], attn: [VQAttnBlock], downsample: VQConv?)]
@@ -15,7 +16,7 @@ public final class VQ16Encoder: @unchecked Sendable {
     let convOut: VQConv
     let quantConv: VQConv
 
-    public init(spec: VQSpec, loader: WeightLoader, prefix: String = "gen_vision_model.") throws {
+    public init(spec: VQ16Config, loader: WeightLoader, prefix: String = "gen_vision_model.") throws {
         self.spec = spec
         let build = VQBlocks.Builder(loader: loader)
         codebook = try VQCodebook(loader: loader, prefix: prefix, spec: spec)

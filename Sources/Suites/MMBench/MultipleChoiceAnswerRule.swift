@@ -6,7 +6,7 @@ import Formats
 /// appearing in a short answer. No LLM judge: what this cannot parse stays unparsed and is scored wrong.
 public enum MultipleChoiceAnswerRule {
     /// Recorded in results so a score says which rules produced it.
-    public static let ruleSet = "vlmevalkit-can_infer@e8e78f05"
+    public static let reference = "VLMEvalKit can_infer @ e8e78f05 (no LLM judge)"
 
     public enum Extraction: Equatable, Sendable {
         /// A choice letter.

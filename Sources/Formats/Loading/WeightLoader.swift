@@ -1,15 +1,16 @@
 import Tensors
 
-/// Anything that can hand out named tensors (a safetensors file, a pickled .bin, a sharded folder).
-public protocol TensorProvider {
-    var tensorNames: [String] { get }
-    func tensor(named name: String) throws -> Tensor
-    /// Shown in errors: the file or folder the tensors come from.
-    var sourceDescription: String { get }
+/// What a network's `sanitize` makes of one checkpoint name (the mlx-swift-lm pattern: each model owns its
+/// renames and the names it knows to be unused).
+public enum SanitizedName: Equatable, Sendable {
+    /// Load it under this name.
+    case use(String)
+    /// The reference keeps it in its checkpoints but never reads it: dropped, and listed in `dropped`.
+    case knownUnused
 }
 
-/// Strict weight assignment in three visible steps (the mlx-swift-lm pattern):
-/// 1. the provider's names are `sanitize`d (renamed between layouts, known-unused ones dropped);
+/// Strict weight assignment in three visible steps:
+/// 1. every checkpoint name goes through the network's `sanitize` (renamed between layouts, known-unused ones dropped);
 /// 2. each module `take`s the tensors it needs, with the shape it expects;
 /// 3. `finish()` fails listing every tensor that was asked for but missing and every tensor nobody took.
 /// Nothing is copied: tensors stay views in their stored dtype.
@@ -19,18 +20,17 @@ public final class WeightLoader {
     private var available: [String: String] = [:]
     private var taken: Set<String> = []
     private var missing: [String] = []
-    private var firstShapeError: ModelError?
+    private var firstShapeError: LoadingError?
     public private(set) var dropped: [String] = []
+    public private(set) var setAsideCount = 0
 
-    /// - Parameters:
-    ///   - rename: maps a provider name to the model's name (return nil to keep it unchanged).
-    ///   - isKnownUnused: names the reference keeps in its checkpoints but never uses (dropped, with a note).
-    public init(_ provider: TensorProvider, rename: (String) -> String? = { _ in nil },
-                isKnownUnused: (String) -> Bool = { _ in false }) {
+    public init(_ provider: TensorProvider, sanitize: (String) -> SanitizedName = { .use($0) }) {
         self.provider = provider
         for name in provider.tensorNames {
-            if isKnownUnused(name) { dropped.append(name); continue }
-            available[rename(name) ?? name] = name
+            switch sanitize(name) {
+            case .use(let renamed): available[renamed] = name
+            case .knownUnused: dropped.append(name)
+            }
         }
     }
 
@@ -61,7 +61,6 @@ public final class WeightLoader {
         setAsideCount += names.count
         return names.count
     }
-    public private(set) var setAsideCount = 0
 
     /// Whether the checkpoint has `name` (for optional tensors such as biases).
     public func has(_ name: String) -> Bool { available[name] != nil }
@@ -71,14 +70,7 @@ public final class WeightLoader {
         if let error = firstShapeError { throw error }
         let unused = available.keys.filter { !taken.contains($0) }.sorted()
         if !missing.isEmpty || !unused.isEmpty {
-            throw ModelError.tensorMismatch(checkpoint: provider.sourceDescription, missing: missing.sorted(), unused: unused)
+            throw LoadingError.tensorMismatch(checkpoint: provider.sourceDescription, missing: missing.sorted(), unused: unused)
         }
-    }
-}
-
-/// Names the Janus checkpoints carry that the reference never reads.
-public enum JanusKnownUnused {
-    public static func contains(_ name: String) -> Bool {
-        name.contains(".attn_pool.") || name.hasSuffix("rotary_emb.inv_freq") || name.hasSuffix("quantize.codebook_used")
     }
 }

@@ -1,5 +1,5 @@
 import Formats
-import Scorers
+import Suites
 import Testing
 import TestSupport
 

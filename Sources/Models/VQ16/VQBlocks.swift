@@ -1,3 +1,4 @@
+import Formats
 import Tensors
 
 /// The LlamaGen VQ building blocks shared by the VQ-16 encoder and decoder (janus/models/vq_model.py):
@@ -69,7 +70,7 @@ public struct VQCodebook: Sendable {
         rows = VQBlocks.l2Normalised(rawRows, dim: dim)
     }
 
-    init(loader: WeightLoader, prefix: String, spec: VQSpec) throws {
+    init(loader: WeightLoader, prefix: String, spec: VQ16Config) throws {
         self.init(rawRows: try loader.take(prefix + "quantize.embedding.weight", shape: [spec.codebookSize, spec.codebookEmbedDim]).toFloats(),
                   dim: spec.codebookEmbedDim)
     }

@@ -80,3 +80,30 @@ public enum YesNoAnswerRule: String, CaseIterable, Sendable, Codable {
         return String(result)
     }
 }
+
+extension YesNoAnswerRule {
+    /// The `--parser` spelling: official, vlmevalkit, exact.
+    public var optionName: String {
+        switch self {
+        case .popeOfficial: return "official"
+        case .vlmevalkit: return "vlmevalkit"
+        case .exact: return "exact"
+        }
+    }
+
+    public init(option: String) throws {
+        guard let rule = Self.allCases.first(where: { $0.optionName == option || $0.rawValue == option }) else {
+            throw SuiteError.invalid(path: "--parser", reason: "'\(option)' is not a POPE answer rule; expected official, vlmevalkit or exact")
+        }
+        self = rule
+    }
+
+    /// The code each rule reproduces.
+    public var reference: String {
+        switch self {
+        case .popeOfficial: return "AoiDragon/POPE evaluate.py (= LLaVA eval_pope.py)"
+        case .vlmevalkit: return "VLMEvalKit YOrN_Extraction @ e8e78f05 (no LLM judge)"
+        case .exact: return "lmms-eval pope: exact yes/no"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// One registered suite: its id, what it measures, where its data comes from, and how to build it.
+public struct SuiteEntry: Sendable {
+    public var id: String
+    public var summary: String
+    /// Where the published data is and which forms `--data` takes.
+    public var dataSources: String
+    public var make: @Sendable (SuiteOptions) throws -> any Suite
+
+    public init(id: String, summary: String, dataSources: String, make: @escaping @Sendable (SuiteOptions) throws -> any Suite) {
+        self.id = id; self.summary = summary; self.dataSources = dataSources; self.make = make
+    }
+}
+
+/// Every suite, one line each. A new suite is its folder plus a line here.
+public enum SuiteRegistry {
+    public static let all: [SuiteEntry] = [
+        GenEvalSuite.entry,
+        POPESuite.entry,
+        MMBenchSuite.entry,
+    ]
+
+    public static var ids: [String] { all.map(\.id) }
+
+    public static func make(_ id: String, options: SuiteOptions) throws -> any Suite {
+        guard let entry = all.first(where: { $0.id == id.lowercased() }) else {
+            throw SuiteError.invalid(path: id, reason: "unknown suite; known suites: \(ids.joined(separator: ", "))")
+        }
+        return try entry.make(options)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Formats
+import Models
+import Scorers
+
+/// GenEval (compositional text-to-image): each prompt's images are checked by an object detector for the objects,
+/// counts, colours and positions its metadata asks for. Task score = mean correctness over the task's images;
+/// `overall` = the unweighted mean of the task scores. Item ids are `<NNNNN>/<k>` (prompt folder, sample),
+/// grouped by prompt.
+public struct GenEvalSuite: Suite {
+    public static let entry = SuiteEntry(
+        id: "geneval", summary: "compositional text-to-image: single/two objects, counting, colours, position, colour attribution",
+        dataSources: "djghosh13/geneval prompts/evaluation_metadata.jsonl (bundled: suites/geneval/evaluation_metadata.jsonl, 553 prompts)",
+        make: { try GenEvalSuite(options: $0) })
+
+    /// The official generation script draws four images per prompt.
+    public static let samplesPerPrompt = 4
+    public static let tasks = ["single_object", "two_object", "counting", "colors", "position", "color_attr"]
+
+    public let id = "geneval"
+    public let capability = ModelCapability.textToImage
+    public let prompts: [GenEvalPrompt]
+    public let samples: Int
+    public let judge: GenEvalJudge
+    public let colors: any ColorClassifier
+    public let items: [SuiteItem]
+
+    public var ruleSet: RuleSet {
+        var settings = judge.settings
+        settings["samples_per_prompt"] = .int(Int64(samples))
+        settings["color_classifier"] = .string(String(describing: type(of: colors)))
+        return RuleSet(id: "geneval-af4902f-1", reference: "djghosh13/geneval evaluation/evaluate_images.py + summary_scores.py @ af4902f",
+                       settings: settings)
+    }
+
+    public init(prompts: [GenEvalPrompt], samples: Int = samplesPerPrompt, judge: GenEvalJudge = GenEvalJudge(),
+                colors: any ColorClassifier = RecordedColorClassifier()) {
+        self.prompts = prompts
+        self.samples = samples
+        self.judge = judge
+        self.colors = colors
+        items = prompts.enumerated().flatMap { index, prompt in
+            let folder = String(format: "%05d", index)
+            return (0..<samples).map { k in
+                SuiteItem(id: "\(folder)/\(k)", group: folder,
+                          request: .image(prompt: prompt.prompt, sample: k, samplesPerPrompt: samples), text: prompt.prompt)
+            }
+        }
+    }
+
+    /// `--data` is an evaluation_metadata.jsonl (default: the bundled official file).
+    public init(options: SuiteOptions) throws {
+        let file = options.data ?? Self.bundledMetadata
+        var prompts: [GenEvalPrompt] = []
+        try JSONLinesReader.forEachLine(file: file) { _, doc in prompts.append(try GenEvalPrompt(doc.cursor)) }
+        guard !prompts.isEmpty else { throw SuiteError.invalid(path: file, reason: "no prompts") }
+        self.init(prompts: prompts, samples: options.samplesPerPrompt ?? Self.samplesPerPrompt)
+    }
+
+    /// suites/geneval/evaluation_metadata.jsonl in this checkout.
+    public static var bundledMetadata: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("suites/geneval/evaluation_metadata.jsonl").path
+    }
+
+    var presentTasks: [String] { Self.tasks.filter { t in prompts.contains { $0.tag == t } } }
+
+    public var metrics: [MetricDefinition] {
+        [MetricDefinition(id: "overall", higherIsBetter: true, summary: "unweighted mean of the task scores (GenEval's score)")]
+            + presentTasks.map { MetricDefinition(id: $0, higherIsBetter: true, summary: "fraction of \($0) images judged correct") }
+    }
+
+    public func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord {
+        guard let index = Int(item.group), prompts.indices.contains(index) else {
+            throw SuiteError.invalid(path: "geneval", reason: "no prompt for item '\(item.id)'")
+        }
+        guard case .detections(let detections) = output else {
+            throw SuiteError.invalid(path: "geneval", reason: "item \(item.id) needs detections")
+        }
+        let prompt = prompts[index]
+        let judgment = try judge.judge(prompt, detections: detections, colors: colors)
+        let result = GenEvalResult(filename: "\(item.group)/samples/\(GenEvalImageFolder.imageName(Int(item.id.split(separator: "/").last!) ?? 0))",
+                                   prompt: prompt, judgment: judgment)
+        return ItemRecord(id: item.id, group: item.group, correct: judgment.correct,
+                          reason: judgment.correct ? "correct" : judgment.reason.replacingOccurrences(of: "\n", with: "; "),
+                          fields: JSONObject([("tag", .string(prompt.tag)), ("prompt", .string(prompt.prompt)),
+                                              ("filename", .string(result.filename)), ("metadata", .string(result.metadata)),
+                                              ("details", .string(result.details)),
+                                              ("explanation", .array(judgment.explanation.map { JSONValue.string($0) }))]))
+    }
+
+    public func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
+        let scores = GenEvalScores(results: records.map { ($0.string("tag"), $0.group, $0.correct ?? false) })
+        return [MetricValue(id: "overall", value: scores.overall, n: scores.images)]
+            + presentTasks.map { tag in
+                let task = scores.tasks.first { $0.tag == tag }
+                return MetricValue(id: tag, value: task?.score ?? 0, n: task?.images ?? 0)
+            }
+    }
+}
