@@ -58,3 +58,11 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
     ]
 )
+
+// Generated kernels (tools/codegen/README.md): the Swift generator of Sources/CKernels/gemv_bf16.c, the command that
+// writes it, and the test that the committed file is in sync. Pure Swift, no dependencies; appended as one block.
+package.targets += [
+    .target(name: "KernelCodegen", path: "tools/codegen/KernelCodegen"),
+    .executableTarget(name: "janus-codegen", dependencies: ["KernelCodegen"], path: "tools/codegen/janus-codegen"),
+    .testTarget(name: "CodegenTests", dependencies: ["KernelCodegen"], path: "Tests/CodegenTests"),
+]
