@@ -56,6 +56,9 @@ let package = Package(
                     path: "Tests/SuitesTests"),
         .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
+
+        // Layering check (tools/check-deps): Package.swift lists exactly what each target imports; layers point down.
+        .testTarget(name: "LayeringTests", path: "Tests/LayeringTests"),
     ]
 )
 
