@@ -1,6 +1,7 @@
 // swift-tools-version: 6.1
 // janus-eval: a Swift evaluation harness for DeepSeek's Janus family.
-// Layers point down only: CLI → Harness → Suites → Scorers/Models → Formats → Tensors → C modules.
+// Layers point down only: CLI → Harness → Suites → Scorers → Models → Formats → Tensors → C modules
+// (Tests/LayeringTests checks that every target lists exactly what it imports and that no arrow points up).
 import PackageDescription
 
 let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
@@ -51,21 +52,19 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Formats", "TestSupport"], path: "Tests/TensorsTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "Formats", "Tensors"], path: "Tests/ModelsTests"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "Tensors"], path: "Tests/FormatsTests"),
-        .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats", "Tensors"], path: "Tests/ScorersTests"),
-        .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats", "Tensors"],
+        .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats"], path: "Tests/ScorersTests"),
+        .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats"],
                     path: "Tests/SuitesTests"),
-        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
+        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
 
         // Layering check (tools/check-deps): Package.swift lists exactly what each target imports; layers point down.
         .testTarget(name: "LayeringTests", path: "Tests/LayeringTests"),
+
+        // Generated kernels (tools/codegen/README.md): the Swift generator of Sources/CKernels/gemv_bf16.c, the command
+        // that writes it, and the test that the committed file is in sync.
+        .target(name: "KernelCodegen", path: "tools/codegen/KernelCodegen"),
+        .executableTarget(name: "janus-codegen", dependencies: ["KernelCodegen"], path: "tools/codegen/janus-codegen"),
+        .testTarget(name: "CodegenTests", dependencies: ["KernelCodegen"], path: "Tests/CodegenTests"),
     ]
 )
-
-// Generated kernels (tools/codegen/README.md): the Swift generator of Sources/CKernels/gemv_bf16.c, the command that
-// writes it, and the test that the committed file is in sync. Pure Swift, no dependencies; appended as one block.
-package.targets += [
-    .target(name: "KernelCodegen", path: "tools/codegen/KernelCodegen"),
-    .executableTarget(name: "janus-codegen", dependencies: ["KernelCodegen"], path: "tools/codegen/janus-codegen"),
-    .testTarget(name: "CodegenTests", dependencies: ["KernelCodegen"], path: "Tests/CodegenTests"),
-]

@@ -20,12 +20,21 @@ import Testing
         #expect(r.status == 0 && r.stdout == "0.1.0\n")
     }
 
-    @Test(arguments: ["run", "compare", "gate", "merge", "fid-stats", "suites"])
+    @Test(arguments: ["run", "compare", "gate", "merge", "fid-stats"])
     func plannedSubcommandsSaySoAndExitTwo(name: String) throws {
         let r = try CLIRunner.run([name, "x"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("janus-eval \(name): not built yet (planned for step"))
         let help = try CLIRunner.run(["help", name])
         #expect(help.stdout.contains("Example"))
+    }
+
+    @Test func suitesListsTheRegistry() throws {
+        let r = try CLIRunner.run(["suites"])
+        #expect(r.status == 0)
+        for id in ["geneval", "pope", "mmbench"] { #expect(r.stdout.contains("\n\(id) ") || r.stdout.hasPrefix("\(id) "), "\(id)") }
+        #expect(r.stdout.contains("coco_pope_"))
+        let j = try CLIRunner.run(["suites", "--json"])
+        #expect(j.status == 0 && j.stdout.contains("\"id\": \"mmbench\""))
     }
 }

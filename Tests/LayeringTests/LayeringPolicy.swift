@@ -35,9 +35,9 @@ struct LayeringPolicy: Sendable {
             "JanusEvalCLI": 7,
             "JanusBench": 7,
         ],
-        outsideLayers: ["TestSupport"],
+        outsideLayers: ["TestSupport", "KernelCodegen", "janus-codegen"],
         cModuleUsers: ["Tensors", "Formats", "JanusBench"],
-        testedTargets: ["CLITests": "JanusEvalCLI", "LayeringTests": nil],
+        testedTargets: ["CLITests": "JanusEvalCLI", "LayeringTests": nil, "CodegenTests": "KernelCodegen"],
         systemModules: [
             "Swift", "_Concurrency", "_StringProcessing", "Foundation", "FoundationEssentials",
             "FoundationInternationalization", "FoundationNetworking", "FoundationXML", "Dispatch",
