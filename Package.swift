@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Scorers", dependencies: ["Tensors", "Formats"], path: "Sources/Scorers",
                 swiftSettings: optimized),
         .target(name: "Suites", dependencies: ["Scorers", "Models", "Formats", "Tensors"], path: "Sources/Suites"),
-        .target(name: "Harness", dependencies: ["Models", "Formats", "Tensors"], path: "Sources/Harness"),
+        .target(name: "Harness", dependencies: ["Suites", "Scorers", "Models", "Formats", "Tensors"], path: "Sources/Harness"),
         .executableTarget(name: "JanusEvalCLI",
                           dependencies: ["Harness", "Suites", "Scorers", "Models", "Formats", "Tensors",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats"], path: "Tests/ScorersTests"),
         .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats"],
                     path: "Tests/SuitesTests"),
-        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Formats"], path: "Tests/HarnessTests"),
+        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
 
         // Layering check (tools/check-deps): Package.swift lists exactly what each target imports; layers point down.

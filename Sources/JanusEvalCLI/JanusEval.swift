@@ -1,4 +1,5 @@
 import ArgumentParser
+import Harness
 
 @main
 struct JanusEval: ParsableCommand {
@@ -9,19 +10,15 @@ struct JanusEval: ParsableCommand {
             Models run inside the harness on its own CPU inference cores and load the official checkpoints unchanged. Suites: geneval, pope, mmbench, fid.
 
             Examples:
+              janus-eval run pope --model demo --data suites/demo/pope
+              janus-eval run geneval --model pro-7b --detections detections.jsonl
+              janus-eval gate --baseline reports/baselines/demo-pope --candidate reports/pope-demo-1a2b3c4d
               janus-eval inspect path/to/Janus-Pro-7B --summary
-              janus-eval run geneval --model pro-7b
-              janus-eval fid generated.npz reference.npz
             """,
-        version: JanusEvalVersion.string,
+        version: HarnessVersion.string,
         subcommands: [
             RunCommand.self, CompareCommand.self, GateCommand.self, MergeCommand.self,
             GenerateCommand.self, AskCommand.self, FidCommand.self, FidStatsCommand.self,
             TokenizeCommand.self, InspectCommand.self, ModelsCommand.self, SuitesCommand.self,
         ])
-}
-
-/// The harness version recorded in every report.
-enum JanusEvalVersion {
-    static let string = "0.1.0"
 }

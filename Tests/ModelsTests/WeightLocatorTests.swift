@@ -51,7 +51,7 @@ import TestSupport
     }
 
     @Test func unknownModelNamesTheKnownOnes() {
-        #expect(throws: ModelError.unknownModel(name: "pro-3b", known: ["janus-1.3b", "janusflow-1.3b", "pro-1b", "pro-7b"])) {
+        #expect(throws: ModelError.unknownModel(name: "pro-3b", known: ["janus-1.3b", "janusflow-1.3b", "pro-1b", "pro-7b", "demo", "demo-janus", "demo-janusflow"])) {
             try ModelRegistry.preset(named: "pro-3b")
         }
     }

@@ -5,6 +5,8 @@ public struct JSONWriter: Sendable {
         case pythonDumps
         /// No spaces, UTF-8 as is.
         case compact
+        /// For people: two-space indentation, one object entry per line, arrays of scalars on one line; UTF-8 as is.
+        case indented
     }
 
     public var style: Style
@@ -12,8 +14,34 @@ public struct JSONWriter: Sendable {
 
     public func string(_ value: JSONValue) -> String {
         var out = ""
-        write(value, into: &out)
+        if style == .indented { writeIndented(value, depth: 0, into: &out) } else { write(value, into: &out) }
         return out
+    }
+
+    private func writeIndented(_ value: JSONValue, depth: Int, into out: inout String) {
+        let pad = String(repeating: "  ", count: depth + 1), closing = String(repeating: "  ", count: depth)
+        switch value {
+        case .array(let items) where items.contains(where: { if case .array = $0 { return true }; if case .object = $0 { return true }; return false }):
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                writeIndented(item, depth: depth + 1, into: &out)
+                out += i + 1 < items.count ? ",\n" : "\n"
+            }
+            out += closing + "]"
+        case .object(let object) where object.count > 0:
+            out += "{\n"
+            for (i, entry) in object.entries.enumerated() {
+                out += pad
+                writeString(entry.key, into: &out)
+                out += ": "
+                writeIndented(entry.value, depth: depth + 1, into: &out)
+                out += i + 1 < object.count ? ",\n" : "\n"
+            }
+            out += closing + "}"
+        default:
+            write(value, into: &out)
+        }
     }
 
     private func write(_ value: JSONValue, into out: inout String) {
@@ -26,16 +54,16 @@ public struct JSONWriter: Sendable {
         case .array(let items):
             out += "["
             for (i, item) in items.enumerated() {
-                if i > 0 { out += style == .pythonDumps ? ", " : "," }
+                if i > 0 { out += style == .compact ? "," : ", " }
                 write(item, into: &out)
             }
             out += "]"
         case .object(let object):
             out += "{"
             for (i, entry) in object.entries.enumerated() {
-                if i > 0 { out += style == .pythonDumps ? ", " : "," }
+                if i > 0 { out += style == .compact ? "," : ", " }
                 writeString(entry.key, into: &out)
-                out += style == .pythonDumps ? ": " : ":"
+                out += style == .compact ? ":" : ": "
                 write(entry.value, into: &out)
             }
             out += "}"

@@ -1,17 +1,35 @@
 import ArgumentParser
+import Foundation
+import Formats
+import Harness
 
-struct CompareCommand: PlannedCommand {
+struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare runs side by side, with paired significance tests.",
+        abstract: "Show runs of one suite side by side, with differences and paired significance.",
         discussion: """
-            Example:
-              janus-eval compare reports/A reports/B
+            The runs must have scored the same items under the same rule set. Each metric: its value per run, the
+            difference from the first run and a two-sided paired p-value (McNemar mid-p for accuracies, paired
+            bootstrap over whole groups for F1 and means of task scores); then the items whose verdict flipped.
 
-            Not built yet: arrives with step 6 (harness and reports).
+            Examples:
+              janus-eval compare reports/pope-pro-1b-1a2b3c4d reports/pope-pro-7b-5e6f7a8b
+              janus-eval compare A B C --html compare.html --json compare.json
             """)
-    static let arrivesIn = "step 6 (harness and reports)"
 
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var rest: [String] = []
+    @Argument(help: "Run folders or their report.json (the first is the reference).") var runs: [String]
+    @Option(help: "Also write the comparison as a self-contained HTML page.") var html: String?
+    @Option(help: "Also write the comparison as JSON.") var json: String?
+
+    func run() throws {
+        do {
+            let comparison = try RunComparison(runs: try runs.map { try LoadedReport(path: $0) })
+            print(comparison.text(), terminator: "")
+            if let html { try Data(comparison.html().utf8).write(to: URL(fileURLWithPath: html)) }
+            if let json { try Data((JSONWriter(style: .indented).string(comparison.json()) + "\n").utf8).write(to: URL(fileURLWithPath: json)) }
+        } catch {
+            FileStandardError.write("janus-eval compare: \(error)\n")
+            throw ExitCode(2)
+        }
+    }
 }

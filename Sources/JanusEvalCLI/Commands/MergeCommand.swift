@@ -1,17 +1,28 @@
 import ArgumentParser
+import Harness
 
-struct MergeCommand: PlannedCommand {
+struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the journals of sharded runs into one report.",
+        abstract: "Join the shard folders of one run into one run folder.",
         discussion: """
+            The merged report equals the single-process run's (the same metrics, the same items). Refused: shards of
+            different recorded configurations, a shard missing or given twice, overlapping or missing items.
+
             Example:
-              janus-eval merge reports/run-shard-*/ -o reports/run
-
-            Not built yet: arrives with step 6 (harness and reports).
+              janus-eval merge runs/pope/shard-* --out runs/pope/merged
             """)
-    static let arrivesIn = "step 6 (harness and reports)"
 
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var rest: [String] = []
+    @Argument(help: "Shard run folders.") var folders: [String]
+    @Option(help: "The merged run folder.") var out: String
+
+    func run() throws {
+        do {
+            let outcome = try ShardMerge.merge(folders, into: out)
+            print("merged \(outcome.shards) shard(s), \(outcome.items) item(s) into \(outcome.folder)\nreport: \(outcome.folder)/report.html")
+        } catch {
+            FileStandardError.write("janus-eval merge: \(error)\n")
+            throw ExitCode(error is HarnessError ? 2 : 1)
+        }
+    }
 }

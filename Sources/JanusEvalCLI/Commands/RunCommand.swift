@@ -1,19 +1,120 @@
 import ArgumentParser
+import Foundation
+import Harness
+import Models
+import Tensors
 
-struct RunCommand: PlannedCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a suite: generate or answer, score, and write reports/<run-id>/.",
+        abstract: "Run a suite: generate or answer (or read outputs made elsewhere), score, and write a run folder.",
         discussion: """
+            Suites: geneval, pope, mmbench (fid arrives with the Inception scorer). Outputs come from one of:
+              --model NAME | --weights DIR   the model runs here (demo models: demo, demo-janus, demo-janusflow)
+              --answers FILE                 POPE / MMBench answers made elsewhere (repeatable): JSON lines with
+                                             question_id + text (LLaVA) or answer; MMBench index + prediction; or
+                                             VLMEvalKit's .xlsx exported to TSV (columns index, prediction[, category])
+              --images DIR                   GenEval images generated elsewhere (GenEval's layout)
+              --detections FILE              GenEval detections made by another detector (needed until the detector lands)
+
+            The run folder (--out, default reports/<suite>-<model>-<8 hex of the configuration digest>/) holds
+            items.jsonl (the journal: one line per scored item, fsync'd as it finishes), run.json, report.json,
+            report.html and generated images in GenEval's layout. Rerunning the same command continues a killed run;
+            a folder holding another configuration is refused (--fresh starts over). Ctrl-C stops after the current
+            item (exit 130). --shard i/n (1-based) runs whole groups g with g mod n = i − 1; it is also read from Slurm
+            array jobs (SLURM_ARRAY_TASK_ID/MIN/COUNT) and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX with
+            --shard-count or $JANUS_EVAL_SHARD_COUNT). `janus-eval merge` joins shard folders.
+
+            Exit status: 0 every item scored; 1 an error or some items failed (each recorded with its reason);
+            2 usage or a refused run folder; 130 stopped by Ctrl-C.
+
             Examples:
-              janus-eval run geneval --model pro-7b
-              janus-eval run pope --model janus-1.3b --data DIR
-              janus-eval run geneval --images DIR   # score images generated elsewhere
-
-            Not built yet: arrives with step 6 (harness and reports).
+              janus-eval run pope --model demo --data suites/demo/pope
+              janus-eval run pope --model pro-7b --data POPE/output/coco --images val2014/
+              janus-eval run mmbench --answers answers.jsonl --data MMBench_DEV_EN.tsv
+              janus-eval run geneval --images generated/ --detections detections.jsonl
+              janus-eval run pope --model pro-1b --data coco_pope_random.json --shard 2/3
             """)
-    static let arrivesIn = "step 6 (harness and reports)"
 
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var rest: [String] = []
+    @Argument(help: "geneval, pope, mmbench (or fid).") var suite: String
+    @Option(help: "A known model (janus-1.3b, janusflow-1.3b, pro-1b, pro-7b, demo, demo-janus, demo-janusflow).") var model: String?
+    @Option(help: "A model folder (config.json, tokenizer.json and the weights).") var weights: String?
+    @Option(help: "Chat roles: pro or plain (default: by model, or by the tokenizer for --weights).") var template: String?
+    @Option(help: "Compute threads (default: $JANUS_EVAL_THREADS, else every core). Results do not depend on it.") var threads: Int?
+    @Option(help: "f32 (default) or bf16: how the language model's products treat activations (see `generate --help`).") var precision = "f32"
+    @Option(parsing: .singleValue, help: "An answers file made elsewhere (repeatable).") var answers: [String] = []
+    @Option(help: "GenEval: images generated elsewhere, in GenEval's layout; POPE: the COCO image folder.") var images: String?
+    @Option(help: "GenEval: detections made by another detector (JSON lines).") var detections: String?
+    @Option(help: "The suite's data: POPE coco_pope_<split>.json, a folder of them or VLMEvalKit's POPE.tsv; MMBench's TSV; GenEval's evaluation_metadata.jsonl (default: the bundled 553 prompts).") var data: String?
+    @Option(help: "POPE answer rule: official (default), vlmevalkit or exact.") var parser: String?
+    @Option(help: "The run folder.") var out: String?
+    @Option(help: "Only the first N items (in the suite's order; applied before sharding).") var limit: Int?
+    @Option(help: "Run seed (generation: each prompt's images derive from it and the prompt's index).") var seed: UInt64 = 0
+    @Option(help: "This process's shard, i/n (1-based).") var shard: String?
+    @Option(help: "Shard count for a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX).") var shardCount: Int?
+    @Flag(help: "Start over in the run folder (its journal is discarded).") var fresh = false
+    @Option(help: "GenEval: classifier-free guidance weight.") var cfg: Float = 5
+    @Option(help: "GenEval: sampling temperature.") var temperature: Float = 1
+    @Option(help: "GenEval: images per prompt (default 4).") var samples: Int?
+
+    func validate() throws {
+        if model != nil && weights != nil { throw ValidationError("give one of --model NAME or --weights DIR") }
+        if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+        if let samples, samples < 1 || samples > 64 { throw ValidationError("--samples must be between 1 and 64") }
+        guard cfg.isFinite, temperature.isFinite, temperature > 0 else { throw ValidationError("--cfg must be finite and --temperature positive and finite") }
+    }
+
+    func run() throws {
+        if let threads { Parallel.setThreadCount(threads) }
+        var request = RunRequest(suite: suite)
+        request.data = data; request.images = images; request.parser = parser; request.answers = answers
+        request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
+        request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
+        request.commandLine = CommandLine.arguments
+        request.model = weights.map(ModelSource.folder) ?? model.map(ModelSource.preset)
+        request.buildOptions = ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32,
+                                                 template: template.map { $0 == "pro" ? .pro : .plain })
+        let outcome: Runner.Outcome
+        do {
+            if let shard { request.shard = try ShardSpec(parsing: shard) }
+            else if let fromEnv = try ShardSpec.fromEnvironment(ProcessInfo.processInfo.environment, count: shardCount) { request.shard = fromEnv }
+            let runner = try RunPlan.make(request)
+            StopSignal.install()
+            if runner.shard.isWhole == false { FileStandardError.write("shard \(runner.shard) of \(suite)\n") }
+            var progress = RunProgressReporter(label: suite)
+            outcome = try runner.run { progress.update($0) }
+        } catch let error as HarnessError {
+            FileStandardError.write("janus-eval run: \(error)\n")
+            throw ExitCode(error.exitCode)
+        } catch {
+            FileStandardError.write("janus-eval run: \(error)\n")
+            throw ExitCode(1)
+        }
+        print(Self.summary(outcome))
+        if outcome.interrupted { throw ExitCode(130) }
+        if !outcome.failed.isEmpty { throw ExitCode(1) }
+    }
+
+    static func summary(_ o: Runner.Outcome) -> String {
+        var lines = ["\(o.scored) of \(o.items) item(s) scored" + (o.resumedItems > 0 ? " (\(o.resumedItems) from the journal)" : "")
+                     + (o.interrupted ? "; stopped early — rerun the same command to continue" : "")]
+        for (id, value) in o.metrics.entries.prefix(12) {
+            if case .object(let m) = value, case .double(let v)? = m["value"] {
+                var line = "  \(id): " + String(format: "%.4f", v)
+                if case .array(let ci)? = m["ci95"], ci.count == 2, case .double(let lo) = ci[0], case .double(let hi) = ci[1] {
+                    line += String(format: "  [%.4f, %.4f]", lo, hi)
+                }
+                lines.append(line)
+            }
+        }
+        if o.metrics.count > 12 { lines.append("  … \(o.metrics.count - 12) more in report.json") }
+        for (id, reason) in o.failed.prefix(10) { lines.append("failed \(id): \(reason)") }
+        if o.failed.count > 10 { lines.append("… \(o.failed.count - 10) more failed items in report.json") }
+        lines.append("report: \(o.htmlPath)")
+        lines.append("json:   \(o.reportPath)")
+        return lines.joined(separator: "\n")
+    }
 }

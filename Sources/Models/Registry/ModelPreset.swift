@@ -13,8 +13,15 @@ public struct ModelPreset: Equatable, Sendable {
     public var environmentVariable: String {
         "JANUS_EVAL_" + name.uppercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_") + "_WEIGHTS"
     }
+    /// A checkpoint bundled with janus-eval (the demo's tiny random-weight models), relative to the checkout.
+    public var bundledPath: String?
     /// The command that downloads it.
-    public var downloadCommand: String { "huggingface-cli download \(repoID)" }
+    public var downloadCommand: String {
+        bundledPath.map { "it is bundled at \($0) in the janus-eval checkout (set $JANUS_EVAL_HOME to the checkout)" }
+            ?? "huggingface-cli download \(repoID)"
+    }
+    /// Random weights: anything scored with it is meaningless (reports say so).
+    public var hasRandomWeights: Bool { bundledPath != nil }
 }
 
 /// The registry: one line per model.
@@ -33,6 +40,16 @@ public enum ModelRegistry {
                     template: .pro,
                     expectedFiles: ["config.json", "pytorch_model.bin.index.json", "pytorch_model-00001-of-00002.bin",
                                     "pytorch_model-00002-of-00002.bin"] + tokenizerFiles),
+        // The embedded default: tiny random-weight checkpoints in the official layouts (scores are meaningless).
+        ModelPreset(name: "demo", displayName: "demo (tiny random Janus-Pro layout)", repoID: "bundled/pro-tiny", family: JanusFamily.id,
+                    template: .pro, expectedFiles: ["config.json", "pytorch_model.bin", "tokenizer.json"],
+                    bundledPath: "Tests/Fixtures/janus/pro-tiny"),
+        ModelPreset(name: "demo-janus", displayName: "demo (tiny random Janus-1.3B layout)", repoID: "bundled/janus-tiny",
+                    family: JanusFamily.id, template: .plain, expectedFiles: ["config.json", "model.safetensors", "tokenizer.json"],
+                    bundledPath: "Tests/Fixtures/janus/janus-tiny"),
+        ModelPreset(name: "demo-janusflow", displayName: "demo (tiny random JanusFlow layout)", repoID: "bundled/janusflow-tiny",
+                    family: JanusFlowFamily.id, template: .plain, expectedFiles: ["config.json", "model.safetensors", "tokenizer.json"],
+                    bundledPath: "Tests/Fixtures/janus/janusflow-tiny"),
     ]
 
     public static var names: [String] { presets.map(\.name) }

@@ -21,11 +21,31 @@ public struct WeightLocator: Sendable {
         return homeDirectory + "/.cache/huggingface/hub"
     }
 
+    /// Where bundled checkpoints are looked for: $JANUS_EVAL_HOME, the current folder, the checkout this binary was
+    /// built from.
+    public var bundleRoots: [String] {
+        var roots: [String] = []
+        if let home = environment["JANUS_EVAL_HOME"], !home.isEmpty { roots.append(home) }
+        roots.append(FileManager.default.currentDirectoryPath)
+        roots.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path)
+        return roots
+    }
+
     public func locate(_ preset: ModelPreset) throws -> URL {
         var searched: [String] = []
         let fm = FileManager.default
         func complete(_ dir: String) -> Bool {
             preset.expectedFiles.allSatisfy { fm.fileExists(atPath: dir + "/" + $0) }
+        }
+        if let bundled = preset.bundledPath {
+            for root in bundleRoots {
+                let dir = root + "/" + bundled
+                searched.append(dir)
+                if complete(dir) { return URL(fileURLWithPath: dir) }
+            }
+            throw ModelError.weightsNotFound(model: "\(preset.displayName) (\(preset.name))", searched: searched,
+                                             expectedFiles: preset.expectedFiles, download: preset.downloadCommand)
         }
         if let dir = environment[preset.environmentVariable], !dir.isEmpty {
             searched.append("\(dir) (from $\(preset.environmentVariable))")

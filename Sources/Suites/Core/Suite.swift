@@ -12,13 +12,19 @@ public protocol Suite: Sendable {
     var capability: ModelCapability { get }
     /// The items, in the suite's own order of their stable ids.
     var items: [SuiteItem] { get }
-    /// Every metric `aggregate` reports, in report order.
-    var metrics: [MetricDefinition] { get }
     /// Scores one item's output; a malformed output is a record with its reason, an impossible one an error.
     func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord
-    /// Point values of every metric over these records (any subset of the items, in any order: resampling for
-    /// confidence intervals and paired tests calls it on bootstrap samples).
-    func aggregate(_ records: [ItemRecord]) -> [MetricValue]
+
+    // Aggregation reads records only — never the suite's data — so merge, compare and gate can recompute metrics
+    // from report files alone (on bootstrap resamples too).
+
+    /// Every metric `aggregate` reports for these records, in report order (POPE: one block per split present).
+    static func metrics(for records: [ItemRecord]) -> [MetricDefinition]
+    /// Point values of every metric over these records (any subset of the items, in any order).
+    static func aggregate(_ records: [ItemRecord]) -> [MetricValue]
+    /// For a metric that is the fraction of correct records among some of them (an accuracy), those records, so
+    /// paired comparisons can use McNemar's test; nil for any other metric (F1, means of task means).
+    static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]?
 }
 
 /// What a suite is built from: its data and the choices a user can make about its rules.
@@ -38,6 +44,8 @@ public struct SuiteOptions: Sendable {
 }
 
 extension Suite {
+    public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? { nil }
+
     /// The item with this id, or an error naming the suite.
     public func item(id: String) throws -> SuiteItem {
         guard let item = items.first(where: { $0.id == id }) else {

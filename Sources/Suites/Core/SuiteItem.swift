@@ -3,7 +3,7 @@ import Formats
 import Scorers
 
 /// An image a suite refers to: a file (resolved against the suite's data folder) or inline base64 data (MMBench's TSV).
-public enum ImageSource: Equatable, Sendable {
+public enum ImageSource: Hashable, Sendable {
     case file(String)
     case base64(String)
 

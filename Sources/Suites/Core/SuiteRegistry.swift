@@ -4,10 +4,12 @@ public struct SuiteEntry: Sendable {
     public var summary: String
     /// Where the published data is and which forms `--data` takes.
     public var dataSources: String
+    public var type: any Suite.Type
     public var make: @Sendable (SuiteOptions) throws -> any Suite
 
-    public init(id: String, summary: String, dataSources: String, make: @escaping @Sendable (SuiteOptions) throws -> any Suite) {
-        self.id = id; self.summary = summary; self.dataSources = dataSources; self.make = make
+    public init(id: String, summary: String, dataSources: String, type: any Suite.Type,
+                make: @escaping @Sendable (SuiteOptions) throws -> any Suite) {
+        self.id = id; self.summary = summary; self.dataSources = dataSources; self.type = type; self.make = make
     }
 }
 
@@ -21,10 +23,14 @@ public enum SuiteRegistry {
 
     public static var ids: [String] { all.map(\.id) }
 
-    public static func make(_ id: String, options: SuiteOptions) throws -> any Suite {
+    public static func entry(_ id: String) throws -> SuiteEntry {
         guard let entry = all.first(where: { $0.id == id.lowercased() }) else {
             throw SuiteError.invalid(path: id, reason: "unknown suite; known suites: \(ids.joined(separator: ", "))")
         }
-        return try entry.make(options)
+        return entry
+    }
+
+    public static func make(_ id: String, options: SuiteOptions) throws -> any Suite {
+        try entry(id).make(options)
     }
 }

@@ -11,7 +11,7 @@ public struct GenEvalSuite: Suite {
     public static let entry = SuiteEntry(
         id: "geneval", summary: "compositional text-to-image: single/two objects, counting, colours, position, colour attribution",
         dataSources: "djghosh13/geneval prompts/evaluation_metadata.jsonl (bundled: suites/geneval/evaluation_metadata.jsonl, 553 prompts)",
-        make: { try GenEvalSuite(options: $0) })
+        type: GenEvalSuite.self, make: { try GenEvalSuite(options: $0) })
 
     /// The official generation script draws four images per prompt.
     public static let samplesPerPrompt = 4
@@ -63,11 +63,19 @@ public struct GenEvalSuite: Suite {
             .deletingLastPathComponent().appendingPathComponent("suites/geneval/evaluation_metadata.jsonl").path
     }
 
-    var presentTasks: [String] { Self.tasks.filter { t in prompts.contains { $0.tag == t } } }
+    /// GenEval's tasks present in the records, in the official order.
+    static func tasks(_ records: [ItemRecord]) -> [String] {
+        let present = Set(records.map { $0.string("tag") })
+        return Self.tasks.filter(present.contains)
+    }
 
-    public var metrics: [MetricDefinition] {
+    public static func metrics(for records: [ItemRecord]) -> [MetricDefinition] {
         [MetricDefinition(id: "overall", higherIsBetter: true, summary: "unweighted mean of the task scores (GenEval's score)")]
-            + presentTasks.map { MetricDefinition(id: $0, higherIsBetter: true, summary: "fraction of \($0) images judged correct") }
+            + tasks(records).map { MetricDefinition(id: $0, higherIsBetter: true, summary: "fraction of \($0) images judged correct") }
+    }
+
+    public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? {
+        metric == "overall" ? nil : records.filter { $0.string("tag") == metric }
     }
 
     public func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord {
@@ -89,10 +97,10 @@ public struct GenEvalSuite: Suite {
                                               ("explanation", .array(judgment.explanation.map { JSONValue.string($0) }))]))
     }
 
-    public func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
+    public static func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
         let scores = GenEvalScores(results: records.map { ($0.string("tag"), $0.group, $0.correct ?? false) })
         return [MetricValue(id: "overall", value: scores.overall, n: scores.images)]
-            + presentTasks.map { tag in
+            + tasks(records).map { tag in
                 let task = scores.tasks.first { $0.tag == tag }
                 return MetricValue(id: tag, value: task?.score ?? 0, n: task?.images ?? 0)
             }

@@ -9,7 +9,7 @@ public struct MMBenchSuite: Suite {
     public static let entry = SuiteEntry(
         id: "mmbench", summary: "multiple-choice understanding with CircularEval, overall and per category",
         dataSources: "VLMEvalKit's MMBench TSV (e.g. MMBench_DEV_EN.tsv; images inline as base64)",
-        make: { try MMBenchSuite(options: $0) })
+        type: MMBenchSuite.self, make: { try MMBenchSuite(options: $0) })
 
     /// VLMEvalKit's Janus wrapper generates up to 512 tokens; answers stop at EOS.
     public static let maxNewTokens = 512
@@ -44,14 +44,19 @@ public struct MMBenchSuite: Suite {
         try self.init(questions: try MMBenchQuestion.read(file: data))
     }
 
-    var categories: [String] {
-        Array(Set(questions.filter { !$0.isCircularCopy }.map(\.category))).sorted()
+    /// Categories of the original rows, sorted.
+    static func categories(_ records: [ItemRecord]) -> [String] {
+        Array(Set(records.filter { !$0.bool("circular_copy") }.map { $0.string("category") })).sorted()
     }
 
-    public var metrics: [MetricDefinition] {
+    public static func metrics(for records: [ItemRecord]) -> [MetricDefinition] {
         [MetricDefinition(id: "circular/overall", higherIsBetter: true, summary: "questions right in every rotation"),
          MetricDefinition(id: "vanilla/overall", higherIsBetter: true, summary: "original (unrotated) rows right")]
-            + categories.map { MetricDefinition(id: "circular/\($0)", higherIsBetter: true, summary: "CircularEval within \($0)") }
+            + categories(records).map { MetricDefinition(id: "circular/\($0)", higherIsBetter: true, summary: "CircularEval within \($0)") }
+    }
+
+    public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? {
+        metric == "vanilla/overall" ? records.filter { !$0.bool("circular_copy") } : nil
     }
 
     public func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord {
@@ -67,7 +72,7 @@ public struct MMBenchSuite: Suite {
             ("output", .string(answer)), ("parsed", .string(parsed)), ("how", .string(how))]))
     }
 
-    public func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
+    public static func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
         let rows = records.map { r in
             (group: Int(r.group) ?? 0, isCircularCopy: r.bool("circular_copy"), category: r.string("category"),
              l2Category: r.string("l2_category"), correct: r.correct ?? false)
@@ -75,7 +80,7 @@ public struct MMBenchSuite: Suite {
         let t = MMBenchScores.tally(rows)
         return [MetricValue(id: "circular/overall", value: t.circular.accuracy, n: t.circular.total),
                 MetricValue(id: "vanilla/overall", value: t.vanilla.accuracy, n: t.vanilla.total)]
-            + categories.map { c in
+            + categories(records).map { c in
                 let tally = t.byCategory[c] ?? MMBenchScores.Tally()
                 return MetricValue(id: "circular/\(c)", value: tally.accuracy, n: tally.total)
             }

@@ -9,7 +9,7 @@ public struct POPESuite: Suite {
     public static let entry = SuiteEntry(
         id: "pope", summary: "object hallucination: yes/no questions, accuracy/precision/recall/F1/yes-ratio per split",
         dataSources: "AoiDragon/POPE output/coco/coco_pope_{random,popular,adversarial}.json (a file or a folder of them; images from COCO val2014), or VLMEvalKit's POPE.tsv",
-        make: { try POPESuite(options: $0) })
+        type: POPESuite.self, make: { try POPESuite(options: $0) })
 
     /// lmms-eval's pope.yaml generation setting; Janus answers in a few tokens and stops at EOS.
     public static let maxNewTokens = 128
@@ -74,14 +74,15 @@ public struct POPESuite: Suite {
         try self.init(questions: questions, imageFolder: options.images ?? (folder.isEmpty ? "." : folder), rule: rule)
     }
 
-    public var splits: [String] {
+    /// Splits in first-seen order of the records.
+    static func splits(_ records: [ItemRecord]) -> [String] {
         var seen: [String] = []
-        for q in questions where !seen.contains(q.split) { seen.append(q.split) }
+        for r in records where !seen.contains(r.string("split")) { seen.append(r.string("split")) }
         return seen
     }
 
-    public var metrics: [MetricDefinition] {
-        splits.flatMap { split in
+    public static func metrics(for records: [ItemRecord]) -> [MetricDefinition] {
+        splits(records).flatMap { split in
             [MetricDefinition(id: "\(split)/accuracy", higherIsBetter: true, summary: "(TP + TN) / N, unreadable answers wrong"),
              MetricDefinition(id: "\(split)/precision", higherIsBetter: true, summary: "TP / predicted yes"),
              MetricDefinition(id: "\(split)/recall", higherIsBetter: true, summary: "TP / actual yes"),
@@ -90,6 +91,12 @@ public struct POPESuite: Suite {
              MetricDefinition(id: "\(split)/unknown", higherIsBetter: false, summary: "fraction of answers no rule could read")]
         } + [MetricDefinition(id: "pooled/f1", higherIsBetter: true, summary: "F1 over all splits pooled (VLMEvalKit's Overall; the number Janus reports)"),
              MetricDefinition(id: "mean/f1", higherIsBetter: true, summary: "mean of the split F1 scores (LLaVA's convention)")]
+    }
+
+    public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? {
+        guard metric.hasSuffix("/accuracy") else { return nil }
+        let split = String(metric.dropLast("/accuracy".count))
+        return records.filter { $0.string("split") == split }
     }
 
     public func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord {
@@ -106,12 +113,13 @@ public struct POPESuite: Suite {
             ("truth", .string(truth)), ("output", .string(answer)), ("parsed", .string(label.rawValue)), ("how", .string(how))]))
     }
 
-    public func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
+    public static func aggregate(_ records: [ItemRecord]) -> [MetricValue] {
         let labelled = records.map { r in (split: r.string("split"), truth: r.string("truth") == "yes",
                                            label: YesNoLabel(rawValue: r.string("parsed")) ?? .unknown) }
-        let scores = POPEScores(labelled: labelled, rule: rule)
+        // The labels were read when the items were scored; the rule here only names them.
+        let scores = POPEScores(labelled: labelled, rule: defaultRule)
         var out: [MetricValue] = []
-        for split in splits {
+        for split in splits(records) {
             let counts = scores.splits.first(where: { $0.name == split })?.counts ?? POPEScores.Counts()
             let n = counts.total
             out += [MetricValue(id: "\(split)/accuracy", value: counts.accuracy, n: n),

@@ -1,0 +1,88 @@
+import Foundation
+import Formats
+import Models
+import Suites
+
+/// Images drawn by a model inside the harness (`TextToImage`), written in GenEval's layout under the run folder
+/// (`images/<NNNNN>/metadata.jsonl` and `samples/<k:05>.png`), then judged on detections. One generation per
+/// prompt group: its seed is derived from the run seed and the prompt's index only, and image k samples with
+/// `TextToImageRequest.imageSeed(k)`, so an image never depends on shards, resume points or thread counts.
+public final class TextToImageOutputs: ItemOutputSource {
+    public let model: any TextToImage
+    public let configuration: JSONObject
+    public let name: String
+    /// Set by the planner once the run folder is known.
+    public var imageFolder: String
+    let detections: DetectionFileOutputs
+    let seed: UInt64
+    let cfgWeight: Float, temperature: Float
+    let metadata: (Int) -> String?
+    public private(set) var generationSeconds = 0.0
+
+    /// - Parameter metadata: the prompt record (one JSON line) of a prompt index, written beside its images.
+    public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: DetectionFileOutputs,
+                seed: UInt64, cfgWeight: Float, temperature: Float, metadata: @escaping (Int) -> String?) {
+        self.model = model; self.name = name; self.configuration = configuration; self.imageFolder = imageFolder
+        self.detections = detections; self.seed = seed; self.cfgWeight = cfgWeight; self.temperature = temperature
+        self.metadata = metadata
+    }
+
+    /// The seed of prompt `index`'s generation.
+    public static func promptSeed(run seed: UInt64, prompt index: Int) -> UInt64 {
+        TextToImageRequest(prompt: "", seed: seed).imageSeed(1_000_003 &* index &+ 17)
+    }
+
+    public func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>] {
+        guard case .image(let prompt, _, let samples)? = items.first?.request, let index = Int(group) else {
+            return Dictionary(uniqueKeysWithValues: items.map { ($0.id, .failure(HarnessError.usage("item \($0.id) does not ask for an image"))) })
+        }
+        let start = Date()
+        let generated = Result<[RGBImage], any Error> {
+            let request = TextToImageRequest(prompt: prompt, images: samples, cfgWeight: cfgWeight, temperature: temperature,
+                                             seed: Self.promptSeed(run: seed, prompt: index))
+            let result = try model.generate(request, onStep: { _, _ in })
+            let folder = imageFolder + "/" + group
+            try FileManager.default.createDirectory(atPath: folder + "/samples", withIntermediateDirectories: true)
+            if let line = metadata(index) {
+                try Data(line.utf8).write(to: URL(fileURLWithPath: folder + "/metadata.jsonl"))
+            }
+            for (k, image) in result.images.enumerated() {
+                try PNGCodec.write(image, to: folder + "/samples/" + String(format: "%05d.png", k))
+            }
+            return result.images
+        }
+        generationSeconds += Date().timeIntervalSince(start)
+        var out = detections.outputs(for: items, group: group, groupIndex: groupIndex)
+        if case .failure(let error) = generated {
+            for item in items { out[item.id] = .failure(error) }
+        }
+        return out
+    }
+}
+
+/// Images generated elsewhere in GenEval's layout (`--images DIR`): each item's image must exist; detections come
+/// from `--detections` (the detector network arrives with the scorer networks).
+public final class ImageFolderOutputs: ItemOutputSource {
+    public let folder: String
+    public let configuration: JSONObject
+    public let name = "images"
+    let detections: DetectionFileOutputs
+
+    public init(folder: String, detections: DetectionFileOutputs) {
+        self.folder = folder
+        self.detections = detections
+        configuration = JSONObject([("kind", .string("images")), ("folder", .string(folder)), ("detections", .object(detections.configuration))])
+    }
+
+    public func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>] {
+        var out = detections.outputs(for: items, group: group, groupIndex: groupIndex)
+        for item in items {
+            let k = Int(item.id.split(separator: "/").last ?? "") ?? 0
+            let names = [String(format: "%05d.png", k), "\(k).png"].map { folder + "/" + group + "/samples/" + $0 }
+            if !names.contains(where: FileManager.default.fileExists(atPath:)) {
+                out[item.id] = .failure(HarnessError.outputs(path: names[0], reason: "no such image (GenEval layout: <NNNNN>/samples/<k:05>.png)"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Formats
+import Models
+import Scorers
+import Suites
+import Tensors
+
+/// Everything `janus-eval run` was asked, before anything is built.
+public struct RunRequest: Sendable {
+    public var suite: String
+    public var data: String?
+    /// POPE: the COCO image folder; GenEval: images generated elsewhere, in GenEval's layout.
+    public var images: String?
+    public var parser: String?
+    public var model: ModelSource?
+    public var buildOptions = ModelBuildOptions()
+    public var answers: [String] = []
+    public var detections: String?
+    public var out: String?
+    public var reportsRoot = "reports"
+    public var limit: Int?
+    public var seed: UInt64 = 0
+    public var shard: ShardSpec = .whole
+    public var fresh = false
+    public var cfgWeight: Float = 5
+    public var temperature: Float = 1
+    public var samplesPerPrompt: Int?
+    /// Recorded under run.environment (never in the configuration).
+    public var commandLine: [String] = []
+
+    public init(suite: String) { self.suite = suite }
+}
+
+/// Builds the suite, the output source and the runner for a request, refusing combinations that cannot be scored
+/// with a sentence saying what to give instead.
+public enum RunPlan {
+    public static func make(_ request: RunRequest) throws -> Runner {
+        let suiteID = request.suite.lowercased()
+        if suiteID == "fid" {
+            throw HarnessError.usage("run fid needs Inception-v3 features, which arrive with the scorer networks (--inception-weights); until then use `janus-eval fid A.npz B.npz` on statistics made elsewhere")
+        }
+        let entry = try SuiteRegistry.entry(suiteID)
+        let isGeneration = entry.type == GenEvalSuite.self
+        var options = SuiteOptions(data: request.data, images: isGeneration ? nil : request.images, parser: request.parser,
+                                   samplesPerPrompt: request.samplesPerPrompt)
+        if isGeneration, request.parser != nil { throw HarnessError.usage("--parser applies to pope (official, vlmevalkit, exact)") }
+        if !isGeneration, request.detections != nil { throw HarnessError.usage("--detections applies to geneval") }
+        if request.parser != nil && suiteID != "pope" { throw HarnessError.usage("--parser applies to pope only") }
+        let given = [request.model != nil, !request.answers.isEmpty, isGeneration && request.images != nil].filter { $0 }.count
+        guard given <= 1 else { throw HarnessError.usage("give one of --model/--weights, --answers or --images") }
+        if isGeneration && options.data == nil { options.data = nil }   // the bundled 553-prompt metadata
+        let suite = try entry.make(options)
+
+        var settings = JSONObject()
+        var environment = JSONObject([("command", .array(request.commandLine.map { .string($0) })),
+                                      ("host", .string(ProcessInfo.processInfo.hostName)), ("cpu", .string(MachineInfo.cpuModel)),
+                                      ("threads", .int(Int64(Parallel.threadCount))), ("openblas_core", .string(MachineInfo.openBLASCore)),
+                                      ("simd_level", .string(KernelDispatch.levelName))])
+        let source: any ItemOutputSource
+        var loadSeconds = 0.0
+        if let model = request.model {
+            let (folder, presetTemplate) = try model.resolve()
+            var build = request.buildOptions
+            if build.template == nil { build.template = presetTemplate }
+            let description = try describe(model: model, folder: folder, options: build)
+            let start = Date()
+            if isGeneration {
+                guard let detections = request.detections else {
+                    throw HarnessError.usage("geneval with a model needs the GenEval detector, which arrives with the scorer networks; until then give --detections FILE.jsonl (detections made by another detector)")
+                }
+                let t2i = try ModelFactory.textToImage(folder: folder, options: build)
+                loadSeconds = Date().timeIntervalSince(start)
+                settings = JSONObject([("cfg", .double(Double(request.cfgWeight))), ("temperature", .double(Double(request.temperature))),
+                                       ("precision", .string(t2i.precision.rawValue)), ("template", .string(t2i.template.userRole))])
+                let geneval = suite as! GenEvalSuite
+                source = TextToImageOutputs(model: t2i, name: description.name, configuration: description.json,
+                                            imageFolder: "", detections: try DetectionFileOutputs(file: detections),
+                                            seed: request.seed, cfgWeight: request.cfgWeight, temperature: request.temperature,
+                                            metadata: { geneval.prompts.indices.contains($0) ? geneval.prompts[$0].jsonLine : nil })
+            } else {
+                let qa = try ModelFactory.visualQA(folder: folder, options: build)
+                loadSeconds = Date().timeIntervalSince(start)
+                settings = JSONObject([("precision", .string(qa.precision.rawValue)), ("template", .string(qa.template.userRole)),
+                                       ("decoding", .string("greedy"))])
+                source = VisualQAOutputs(model: qa, name: description.name, configuration: description.json)
+            }
+        } else if !request.answers.isEmpty {
+            source = try AnswerFileOutputs(files: request.answers, suite: suite)
+        } else if isGeneration, let detections = request.detections {
+            let file = try DetectionFileOutputs(file: detections)
+            source = request.images.map { ImageFolderOutputs(folder: $0, detections: file) } ?? file
+        } else if isGeneration, request.images != nil {
+            throw HarnessError.usage("geneval --images needs the GenEval detector, which arrives with the scorer networks; until then give --detections FILE.jsonl as well")
+        } else {
+            throw HarnessError.usage("give --model NAME or --weights DIR (run the model here), or --answers FILE.jsonl (answers made elsewhere)"
+                                     + (isGeneration ? ", or --images DIR / --detections FILE.jsonl" : ""))
+        }
+        environment["random_weights"] = .bool(request.model.map(isRandom) ?? false)
+
+        let probe = Runner(suite: suite, options: options, source: source, folder: "", shard: request.shard, limit: request.limit,
+                           seed: request.seed, settings: settings, environment: environment, fresh: request.fresh)
+        let folder = try request.out ?? Runner.defaultFolder(root: request.reportsRoot, suite: suiteID, source: source.name,
+                                                             configuration: probe.configuration(), shard: request.shard)
+        let runner = Runner(suite: suite, options: options, source: source, folder: folder, shard: request.shard, limit: request.limit,
+                        seed: request.seed, settings: settings, environment: environment, fresh: request.fresh)
+        runner.loadSeconds = loadSeconds
+        if let t2i = source as? TextToImageOutputs { t2i.imageFolder = folder + "/images" }
+        return runner
+    }
+
+    static func isRandom(_ source: ModelSource) -> Bool {
+        if case .preset(let name) = source, let preset = try? ModelRegistry.preset(named: name) { return preset.hasRandomWeights }
+        return false
+    }
+
+    /// The model as the configuration records it: name, family, precision, template, config and weight digests.
+    static func describe(model: ModelSource, folder: URL, options: ModelBuildOptions) throws -> (name: String, json: JSONObject) {
+        let name: String
+        switch model {
+        case .preset(let p): name = (try? ModelRegistry.preset(named: p).name) ?? p
+        case .folder(let path): name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent
+        }
+        let family = try ModelFactory.family(of: folder).id
+        let config = folder.appendingPathComponent("config.json").path
+        var weights: [JSONValue] = []
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().filter { name in
+            [".safetensors", ".bin", ".pth", ".pt", ".index.json"].contains { name.hasSuffix($0) }
+        }
+        for file in files {
+            let path = folder.path + "/" + file
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+            weights.append(.object(JSONObject([("file", .string(file)), ("bytes", .int(size)),
+                                               ("sha256", .string(try FileDigestCache.sha256(file: path)))])))
+        }
+        var json = JSONObject([("kind", .string("model")), ("model", .string(name)), ("family", .string(family)),
+                               ("precision", .string(options.precision.rawValue))])
+        json["template"] = options.template.map { .string($0.userRole) } ?? .string("by tokenizer")
+        json["random_weights"] = .bool(isRandom(model))
+        json["config_sha256"] = .string(try SHA256.hexDigest(file: config))
+        json["weights"] = .array(weights)
+        return (name, json)
+    }
+}
