@@ -23,6 +23,16 @@ public enum CheckpointFiles {
         throw CheckpointError.cannotOpen(file: directory, reason: "no weights found: expected model.safetensors(.index.json) or pytorch_model.bin(.index.json); the folder has \(files.isEmpty ? "no files" : files.prefix(8).joined(separator: ", "))")
     }
 
+    /// The files holding a model folder's weights, as `openFolder` reads them: the index and its shards, or the one
+    /// weights file (names relative to the folder, in the order read).
+    public static func weightFiles(folder directory: String) throws -> [String] {
+        let reader = try openFolder(directory)
+        if let sharded = reader as? ShardedCheckpoint {
+            return [(sharded.indexPath as NSString).lastPathComponent] + sharded.shardFiles
+        }
+        return [(reader.sourceDescription as NSString).lastPathComponent]
+    }
+
     /// A file or a folder.
     public static func open(_ path: String) throws -> CheckpointReader {
         var isDirectory: ObjCBool = false

@@ -50,7 +50,8 @@ public struct RunReport {
         var out = JSONObject()
         for definition in definitions {
             guard let v = values.first(where: { $0.id == definition.id }) else { continue }
-            var m = JSONObject([("value", finite(v.value))])
+            // A metric over no items has no value (not 0).
+            var m = JSONObject([("value", v.n > 0 ? finite(v.value) : .null)])
             if let draws = resampled[definition.id], draws.count == samples.count, !draws.isEmpty, v.n > 0 {
                 m["ci95"] = .array([finite(Bootstrap.percentile(draws, 2.5)), finite(Bootstrap.percentile(draws, 97.5))])
             } else {

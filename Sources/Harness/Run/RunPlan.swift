@@ -123,10 +123,7 @@ public enum RunPlan {
         let family = try ModelFactory.family(of: folder).id
         let config = folder.appendingPathComponent("config.json").path
         var weights: [JSONValue] = []
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted().filter { name in
-            [".safetensors", ".bin", ".pth", ".pt", ".index.json"].contains { name.hasSuffix($0) }
-        }
-        for file in files {
+        for file in try CheckpointFiles.weightFiles(folder: folder.path) {
             let path = folder.path + "/" + file
             let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
             weights.append(.object(JSONObject([("file", .string(file)), ("bytes", .int(size)),

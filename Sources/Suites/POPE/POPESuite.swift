@@ -71,7 +71,11 @@ public struct POPESuite: Suite {
             questions = try POPEQuestionFile.readOfficial(file: data)
             folder = (data as NSString).deletingLastPathComponent
         }
-        try self.init(questions: questions, imageFolder: options.images ?? (folder.isEmpty ? "." : folder), rule: rule)
+        // Images: --images, else an images/ folder beside the question files, else the question files' folder.
+        let base = folder.isEmpty ? "." : folder
+        var isFolder: ObjCBool = false
+        let beside = FileManager.default.fileExists(atPath: base + "/images", isDirectory: &isFolder) && isFolder.boolValue
+        try self.init(questions: questions, imageFolder: options.images ?? (beside ? base + "/images" : base), rule: rule)
     }
 
     /// Splits in first-seen order of the records.
