@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs the three system libraries janus-eval builds against (and pkg-config) when any is missing.
+# Installs what janus-eval builds against when any of it is missing: OpenBLAS, libpng, json-c (and pkg-config).
+# With --test, also what the test command drives for real: Debian's chromium (report.html in a headless browser)
+# and jq (report comparisons in the Slurm smoke test); Slurm itself is installed by tools/cluster/slurm-up.
 # Debian/Ubuntu: apt-get. Elsewhere it says what to install and stops.
 set -euo pipefail
+packages=(libopenblas-dev libpng-dev libjson-c-dev pkg-config)
+if [ "${1:-}" = "--test" ]; then packages+=(chromium jq); fi
 need=()
-for pkg in libopenblas-dev libpng-dev libjson-c-dev pkg-config; do
+for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "janus-eval needs: ${need[*]} (OpenBLAS, libpng, json-c and pkg-config); install them with your package manager." >&2
+    echo "janus-eval needs: ${need[*]}; install them with your package manager." >&2
     exit 1
 fi
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
