@@ -101,7 +101,10 @@ public struct HTMLReport {
         }
         let summary: JSONObject = { if case .object(let s)? = json["summary"] { return s }; return JSONObject() }()
         page += "<div class=\"headline\">"
-        for m in metrics.prefix(4) {
+        // The suites' headline numbers first (POPE's pooled F1, MMBench's CircularEval, GenEval's overall, FID).
+        let preferred = ["pooled/f1", "mean/f1", "circular/overall", "vanilla/overall", "overall", "fid", "kid"]
+        let headline = preferred.compactMap { id in metrics.first { $0.id == id } } + metrics.filter { !preferred.contains($0.id) }
+        for m in headline.prefix(4) {
             page += "<div class=\"card\"><div class=\"k\">\(Self.escape(m.id))</div><div class=\"v\">\(m.value.map(Self.percent) ?? "–")</div>"
             if let lo = m.lo, let hi = m.hi { page += "<div class=\"k\">95 % CI \(Self.percent(lo))–\(Self.percent(hi)) · n \(m.n)</div>" }
             page += "</div>"
@@ -115,12 +118,31 @@ public struct HTMLReport {
             let better = m.higher.map { $0 ? "higher" : "lower" } ?? "—"
             page += "<tr><td>\(Self.escape(m.id))</td><td class=\"num\">\(m.value.map { String(format: "%.4f", $0) } ?? "–")</td><td class=\"num\">\(ci)</td><td class=\"num\">\(m.n)</td><td>\(better)</td></tr>\n"
         }
-        page += "</table>\n"
+        page += "</table>\n" + pivot(metrics)
         page += itemsSection()
         page += "<h2>Run</h2>\n<details><summary>configuration (run.json)</summary><pre>\(Self.escape(JSONWriter(style: .indented).string(.object(config.json))))</pre></details>\n"
         page += "<details><summary>environment and timings</summary><pre>\(Self.escape(JSONWriter(style: .indented).string(.object(JSONObject([("environment", .object(report.environment)), ("timings", .object(report.timings))])))))</pre></details>\n"
         page += "</body></html>\n"
         return page
+    }
+
+    /// Metrics named `<row>/<column>` whose rows share the same columns (POPE's splits) as one table.
+    func pivot(_ metrics: [(id: String, value: Double?, lo: Double?, hi: Double?, n: Int, higher: Bool?)]) -> String {
+        var rows: [String] = [], columns: [String: [String]] = [:], values: [String: Double] = [:]
+        for m in metrics {
+            let parts = m.id.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let v = m.value else { continue }
+            if columns[parts[0]] == nil { rows.append(parts[0]) }
+            columns[parts[0], default: []].append(parts[1])
+            values[m.id] = v
+        }
+        let shared = rows.filter { (columns[$0]?.count ?? 0) >= 3 }
+        guard shared.count >= 2, let header = columns[shared[0]], shared.allSatisfy({ columns[$0] == header }) else { return "" }
+        var out = "<h2>Per split</h2>\n<table><tr><th></th>" + header.map { "<th>\(Self.escape($0))</th>" }.joined() + "</tr>\n"
+        for row in shared {
+            out += "<tr><td>\(Self.escape(row))</td>" + header.map { "<td class=\"num\">\(values[row + "/" + $0].map { String(format: "%.4f", $0) } ?? "–")</td>" }.joined() + "</tr>\n"
+        }
+        return out + "</table>\n"
     }
 
     /// Horizontal bars for the rate metrics (values in [0, 1]) with their 95 % interval as whiskers.
