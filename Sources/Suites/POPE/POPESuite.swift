@@ -78,6 +78,13 @@ public struct POPESuite: Suite {
         try self.init(questions: questions, imageFolder: options.images ?? (beside ? base + "/images" : base), rule: rule)
     }
 
+    /// The splits of the questions, in first-seen order.
+    public var splits: [String] {
+        var seen: [String] = []
+        for q in questions where !seen.contains(q.split) { seen.append(q.split) }
+        return seen
+    }
+
     /// Splits in first-seen order of the records.
     static func splits(_ records: [ItemRecord]) -> [String] {
         var seen: [String] = []

@@ -22,14 +22,20 @@ public enum YesNoAnswerRule: String, CaseIterable, Sendable, Codable {
     public func parse(_ answer: String) -> (label: YesNoLabel, how: String) {
         switch self {
         case .popeOfficial:
-            var text = answer
-            if let dot = text.firstIndex(of: ".") { text = String(text[..<dot]) }
-            text = text.replacingOccurrences(of: ",", with: "")
-            let words = text.components(separatedBy: " ")
-            if let hit = words.first(where: { $0 == "No" || $0 == "not" || $0 == "no" }) {
-                return (.no, "first sentence \"\(text)\" has the word \"\(hit)\" → no")
+            // On code points, as Python's str methods work: a combining mark after "." or " " must not hide it
+            // (Swift's Characters would merge the two).
+            var scalars = Array(answer.unicodeScalars)
+            if let dot = scalars.firstIndex(of: ".") { scalars = Array(scalars[..<dot]) }
+            scalars.removeAll { $0 == "," }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars)
+            let words = scalars.split(separator: " ", omittingEmptySubsequences: false).map { w -> String in
+                var v = String.UnicodeScalarView(); v.append(contentsOf: w); return String(v)
             }
-            return (.yes, "first sentence \"\(text)\" has no \"No\"/\"not\"/\"no\" → yes (the official rule's default)")
+            if let hit = words.first(where: { $0 == "No" || $0 == "not" || $0 == "no" }) {
+                return (.no, "first sentence \"\(String(text))\" has the word \"\(hit)\" → no")
+            }
+            return (.yes, "first sentence \"\(String(text))\" has no \"No\"/\"not\"/\"no\" → yes (the official rule's default)")
         case .vlmevalkit:
             let words = PythonText.split(Self.processPunctuation(answer.lowercased()))
             let yes = words.contains("yes"), no = words.contains("no")
