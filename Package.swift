@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(name: "JanusBench", dependencies: ["Tensors", "Formats", "Scorers", "Models", "COpenBLAS", "CKernels"],
                           path: "Benchmarks/JanusBench", swiftSettings: optimized),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Formats"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Formats", "TestSupport"], path: "Tests/TensorsTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "Formats", "Tensors"], path: "Tests/ModelsTests"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "Tensors"], path: "Tests/FormatsTests"),

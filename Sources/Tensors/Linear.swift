@@ -10,15 +10,6 @@ import COpenBLAS
 /// - More rows (prefill): each thread converts whole tiles of output rows to f32 and multiplies them with
 ///   single-threaded sgemm (600-token prefill at the 1B shape: 13.2 → 9.2 s vs one shared tile and BLAS threads);
 ///   there is never a full f32 copy of the weight.
-/// What a product with bf16 weights does to its activations. `.f32` (the default) multiplies the f32 activations
-/// exactly as they are (parity with the reference computed in f32). `.bf16` first rounds them to bf16 (nearest,
-/// ties to even), as the official code's bf16 run does, and then uses the CPU's bf16 dot products when it has them
-/// (AVX512_BF16: twice the multiply-adds per instruction); products still accumulate in f32. Products with f32 or
-/// f16 weights are unaffected.
-public enum ActivationPrecision: String, Sendable, CaseIterable {
-    case f32, bf16
-}
-
 public enum Linear {
     public static let gemvRowLimit = 8
     /// Weight rows per tile on the prefill path (256–1024 measured alike; 256 splits 2048 and 5632 evenly in two).

@@ -9,14 +9,7 @@ import Glibc
 /// A demo run killed with SIGKILL at random moments, ten times, and rerun each time: the final report (less
 /// run.timings and run.environment) equals an uninterrupted run's, and the journal holds each item once.
 @Suite(.serialized) struct KillResumeTests {
-    static func stable(_ folder: String) throws -> String {
-        let doc = try JSONReader.parse(file: folder + "/report.json")
-        guard case .object(var root) = doc.root, case .object(var run)? = root["run"] else { return "" }
-        run["timings"] = nil
-        run["environment"] = nil
-        root["run"] = .object(run)
-        return JSONWriter(style: .compact).string(.object(root))
-    }
+    static func stable(_ folder: String) throws -> String { try StableReport.of(folder: folder) }
 
     @Test func tenKillsThenTheSameReport() throws {
         let dir = FixturePaths.temporaryDirectory("kill")

@@ -49,13 +49,5 @@ enum HarnessFixtures {
         return try RunPlan.make(request)
     }
 
-    /// report.json without run.timings and run.environment, as compact JSON (what must be identical across runs).
-    static func stableReport(_ folder: String) throws -> String {
-        let doc = try JSONReader.parse(file: folder + "/report.json")
-        guard case .object(var root) = doc.root, case .object(var run)? = root["run"] else { return "" }
-        run["timings"] = nil
-        run["environment"] = nil
-        root["run"] = .object(run)
-        return JSONWriter(style: .compact).string(.object(root))
-    }
+    static func stableReport(_ folder: String) throws -> String { try StableReport.of(folder: folder) }
 }

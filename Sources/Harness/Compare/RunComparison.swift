@@ -76,8 +76,22 @@ public struct RunComparison {
         ]))
     }
 
+    /// A flipped GenEval item's image in the first run and in run `k`, embedded from their run folders.
+    func images(_ record: ItemRecord, _ k: Int) -> String {
+        guard case .string(let filename)? = record.fields["filename"] else { return "" }
+        var out = ""
+        for run in [runs[0], runs[k]] {
+            var note = ""
+            let folder = (run.path as NSString).deletingLastPathComponent
+            guard let path = HTMLReport.resolve(filename, under: [folder + "/images"], note: &note),
+                  let data = FileManager.default.contents(atPath: path) else { continue }
+            out += "<img alt=\"\(HTMLReport.escape(run.label))\" width=\"128\" height=\"128\" style=\"image-rendering:pixelated;margin:4px\" src=\"data:image/png;base64,\(data.base64EncodedString())\">"
+        }
+        return out.isEmpty ? "" : "<div>" + out + "</div>"
+    }
+
     public func html() -> String {
-        var page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>janus-eval compare</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1100px}table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #eaeef2;text-align:right}td:first-child,th:first-child{text-align:left}.bad{color:#cf222e}.good{color:#1a7f37}</style></head><body>"
+        var page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\"><title>janus-eval compare</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1100px}table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #eaeef2;text-align:right}td:first-child,th:first-child{text-align:left}.bad{color:#cf222e}.good{color:#1a7f37}</style></head><body>"
         page += "<h1>\(HTMLReport.escape(runs[0].configuration.suiteID)): \(runs.count) runs, \(runs[0].scored.count) paired items</h1><ol start=\"0\">"
         for run in runs { page += "<li>\(HTMLReport.escape(run.label)) <small>\(HTMLReport.escape(run.path))</small></li>" }
         page += "</ol><table><tr><th>metric</th>" + runs.indices.map { "<th>[\($0)]</th>" }.joined() + rows.indices.map { "<th>Δ[\($0 + 1)]</th><th>p</th>" }.joined() + "</tr>"
@@ -93,8 +107,8 @@ public struct RunComparison {
         page += "</table>"
         for (k, f) in flipped.enumerated() {
             page += "<h2>[\(k + 1)] vs [0]: \(f.lost.count) lost, \(f.gained.count) gained</h2><ul>"
-            for r in f.lost { page += "<li class=\"bad\">\(HTMLReport.escape(r.id)): \(HTMLReport.escape(r.reason))</li>" }
-            for r in f.gained { page += "<li class=\"good\">\(HTMLReport.escape(r.id))</li>" }
+            for r in f.lost { page += "<li class=\"bad\">\(HTMLReport.escape(r.id)): \(HTMLReport.escape(r.reason))\(images(r, k + 1))</li>" }
+            for r in f.gained { page += "<li class=\"good\">\(HTMLReport.escape(r.id))\(images(r, k + 1))</li>" }
             page += "</ul>"
         }
         return page + "</body></html>\n"

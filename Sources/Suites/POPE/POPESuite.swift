@@ -38,8 +38,16 @@ public struct POPESuite: Suite {
             let id = "\(q.split)/\(q.id)"
             guard byID[id] == nil else { throw SuiteError.invalid(path: imageFolder, reason: "question id \(id) appears twice") }
             byID[id] = q
-            let image: ImageSource = q.image.hasPrefix("base64:") ? .base64(String(q.image.dropFirst(7)))
-                : .file(q.image.hasPrefix("/") ? q.image : imageFolder + "/" + q.image)
+            let image: ImageSource
+            if q.image.hasPrefix("base64:") {
+                image = .base64(String(q.image.dropFirst(7)))
+            } else {
+                // Image names stay inside the image folder: no absolute paths, no "..".
+                guard !q.image.hasPrefix("/"), !q.image.split(separator: "/").contains("..") else {
+                    throw SuiteError.invalid(path: imageFolder, reason: "question \(id) names the image '\(q.image)', which is outside the image folder")
+                }
+                image = .file(imageFolder + "/" + q.image)
+            }
             items.append(SuiteItem(id: id, group: image.key, request: .answer(image: image, question: q.text, maxNewTokens: Self.maxNewTokens),
                                    text: q.text))
         }
