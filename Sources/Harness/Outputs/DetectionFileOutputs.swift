@@ -9,6 +9,8 @@ import Suites
 /// named `<k>.png` or, as the official generator writes it, `<k:05>.png`. Colours are optional in the format, but
 /// until the CLIP colour classifier lands a colour clause needs them (the item then fails with that reason).
 /// Masks are not read: colours are taken as given (the report says colours were read without masks).
+/// GenEval's own results.jsonl (`filename`, `details`: a JSON string of the boxes it kept) is read too; its boxes
+/// are already filtered (GenEval's filtering is idempotent on them) and carry no colours, and the run records that.
 public final class DetectionFileOutputs: ItemOutputSource {
     public let file: String
     public let configuration: JSONObject
@@ -19,8 +21,32 @@ public final class DetectionFileOutputs: ItemOutputSource {
     public init(file: String) throws {
         self.file = file
         var detections: [String: [String: [ObjectDetection]]] = [:]
+        var filtered = false
         try JSONLinesReader.forEachLine(file: file) { number, doc in
             let c = doc.cursor
+            if try c.optional("image") == nil, let details = try c.optional("details") {
+                // GenEval's results.jsonl line: filename (relative to its image folder), details as a JSON string.
+                filtered = true
+                let filename = try c.string("filename")
+                let relative = filename.split(separator: "/").suffix(3).joined(separator: "/")
+                guard let id = Self.itemID(imagePath: relative) else {
+                    throw HarnessError.outputs(path: "\(file):\(number)", reason: "filename '\(filename)' does not end in <NNNNN>/samples/<k>.png")
+                }
+                let boxes = try JSONReader.parse(Data(try details.asString().utf8), file: "\(file):\(number) details").cursor
+                var perClass: [String: [ObjectDetection]] = [:]
+                for (className, list) in try boxes.entries() {
+                    perClass[className] = try list.asArray().map { box in
+                        let v = try box.asArray().map { try $0.asDouble() }
+                        guard v.count == 5, v.allSatisfy(\.isFinite) else {
+                            throw HarnessError.outputs(path: "\(file):\(number)", reason: "a \(className) box in details is not [x1, y1, x2, y2, score]")
+                        }
+                        return ObjectDetection(box: Array(v[0..<4]), score: v[4])
+                    }
+                }
+                guard detections[id] == nil else { throw HarnessError.outputs(path: "\(file):\(number)", reason: "a second line for \(filename)") }
+                detections[id] = perClass
+                return
+            }
             let image = try c.string("image")
             guard let id = Self.itemID(imagePath: image) else {
                 throw HarnessError.outputs(path: "\(file):\(number)", reason: "image '\(image)' is not <NNNNN>/samples/<k>.png")
@@ -44,7 +70,8 @@ public final class DetectionFileOutputs: ItemOutputSource {
         }
         self.detections = detections
         configuration = JSONObject([("kind", .string("detections")), ("file", .string(file)),
-                                    ("sha256", .string(try SHA256.hexDigest(file: file))), ("masks", .string("not read"))])
+                                    ("sha256", .string(try SHA256.hexDigest(file: file))), ("masks", .string("not read")),
+                                    ("format", .string(filtered ? "geneval results.jsonl (already filtered, no colours)" : "raw detections"))])
     }
 
     /// `<NNNNN>/samples/<k>.png` (or `<k:05>.png`) → `<NNNNN>/<k>`.

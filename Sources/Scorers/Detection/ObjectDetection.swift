@@ -22,10 +22,26 @@ public protocol ColorClassifier: Sendable {
     func colors(of objects: [ObjectDetection], className: String) throws -> [String]
 }
 
-/// A classifier that returns each detection's `colorHint` (for tests and for replaying recorded colours).
+/// A classifier that returns each detection's `colorHint` (colours recorded with the detections, in tests and when
+/// replaying another detector's output). A detection without one is an error, never a guess: until the CLIP colour
+/// classifier is there, a colour clause cannot be judged without it.
 public struct RecordedColorClassifier: ColorClassifier {
     public init() {}
     public func colors(of objects: [ObjectDetection], className: String) throws -> [String] {
-        objects.map { $0.colorHint ?? "unknown" }
+        try objects.map { object in
+            guard let colour = object.colorHint else { throw DetectionError.missingColor(className: className, box: object.box) }
+            return colour
+        }
+    }
+}
+
+public enum DetectionError: Error, CustomStringConvertible, Equatable {
+    case missingColor(className: String, box: [Double])
+
+    public var description: String {
+        switch self {
+        case let .missingColor(className, box):
+            return "the \(className) detection at \(box) has no colour, and a colour clause needs one (give it as the 6th value of the detection; the CLIP colour classifier arrives with the scorer networks)"
+        }
     }
 }
