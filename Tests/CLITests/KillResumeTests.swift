@@ -50,4 +50,41 @@ import Glibc
         #expect(ids.count == Set(ids).count, "an item was journalled twice")
         #expect(ids.count == 36)
     }
+
+    /// Ctrl-C (SIGINT) stops after the item in progress with exit 130, the journal keeps what finished, and the rerun
+    /// completes to the uninterrupted report; a run with two threads gives the same report as one with one.
+    @Test func ctrlCStopsCleanlyAndThreadsDoNotMatter() throws {
+        let dir = FixturePaths.temporaryDirectory("sigint")
+        let data = FixturePaths.repositoryRoot.appendingPathComponent("suites/demo/mmbench/MMBench_demo.tsv").path
+        let arguments = ["run", "mmbench", "--model", "demo", "--data", data]
+        let one = dir.appendingPathComponent("one").path, two = dir.appendingPathComponent("two").path
+        #expect(try CLIRunner.run(arguments + ["--threads", "1", "--out", one]).status == 0)
+        #expect(try CLIRunner.run(arguments + ["--threads", "2", "--out", two]).status == 0)
+        #expect(try Self.stable(one) == Self.stable(two), "the thread count changed the report")
+
+        let stopped = dir.appendingPathComponent("stopped").path
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = arguments + ["--threads", "1", "--out", stopped]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        // Wait for the first journalled item, then interrupt.
+        let deadline = Date().addingTimeInterval(30)
+        func journalBytes() -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: stopped + "/items.jsonl"))?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        while Date() < deadline, process.isRunning, journalBytes() == 0 { usleep(2_000) }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let journalled = ((try? String(contentsOfFile: stopped + "/items.jsonl", encoding: .utf8)) ?? "").split(separator: "\n").count
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("stopping after the current item"))
+        #expect(journalled >= 1 && journalled < 31)
+        #expect(FileManager.default.fileExists(atPath: stopped + "/report.json"), "the report covers what finished")
+        #expect(try CLIRunner.run(arguments + ["--threads", "1", "--out", stopped]).status == 0)
+        #expect(try Self.stable(stopped) == Self.stable(one))
+    }
 }
