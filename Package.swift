@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats"], path: "Tests/ScorersTests"),
         .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats"],
                     path: "Tests/SuitesTests"),
-        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Formats"], path: "Tests/HarnessTests"),
+        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Scorers", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
 
         // Layering check (tools/check-deps): Package.swift lists exactly what each target imports; layers point down.

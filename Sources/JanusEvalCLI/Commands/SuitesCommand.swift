@@ -22,7 +22,7 @@ struct SuitesCommand: ParsableCommand {
         if json {
             let list = SuiteRegistry.all.map { entry in
                 JSONValue.object(JSONObject([("id", .string(entry.id)), ("summary", .string(entry.summary)),
-                                             ("data", .string(entry.dataSources))]))
+                                             ("data", .string(entry.dataSources)), ("rule_sets", .string(entry.ruleSets))]))
             }
             print(JSONWriter(style: .pythonDumps).string(.array(list)))
             return
@@ -30,6 +30,7 @@ struct SuitesCommand: ParsableCommand {
         for entry in SuiteRegistry.all {
             print("\(entry.id.padding(toLength: 9, withPad: " ", startingAt: 0)) \(entry.summary)")
             print("          data: \(entry.dataSources)")
+            print("          rules: \(entry.ruleSets)")
         }
     }
 }

@@ -4,12 +4,15 @@ public struct SuiteEntry: Sendable {
     public var summary: String
     /// Where the published data is and which forms `--data` takes.
     public var dataSources: String
+    /// The rule sets it scores by (their ids, and which option picks which).
+    public var ruleSets: String
     public var type: any Suite.Type
     public var make: @Sendable (SuiteOptions) throws -> any Suite
 
-    public init(id: String, summary: String, dataSources: String, type: any Suite.Type,
+    public init(id: String, summary: String, dataSources: String, ruleSets: String, type: any Suite.Type,
                 make: @escaping @Sendable (SuiteOptions) throws -> any Suite) {
-        self.id = id; self.summary = summary; self.dataSources = dataSources; self.type = type; self.make = make
+        self.id = id; self.summary = summary; self.dataSources = dataSources; self.ruleSets = ruleSets; self.type = type
+        self.make = make
     }
 }
 

@@ -11,6 +11,7 @@ public struct GenEvalSuite: Suite {
     public static let entry = SuiteEntry(
         id: "geneval", summary: "compositional text-to-image: single/two objects, counting, colours, position, colour attribution",
         dataSources: "djghosh13/geneval prompts/evaluation_metadata.jsonl (bundled: suites/geneval/evaluation_metadata.jsonl, 553 prompts)",
+        ruleSets: "geneval-af4902f-1 (thresholds 0.3 / 0.9 counting, 16 objects, no NMS, position margin 0.1)",
         type: GenEvalSuite.self, make: { try GenEvalSuite(options: $0) })
 
     /// The official generation script draws four images per prompt.

@@ -9,6 +9,7 @@ public struct MMBenchSuite: Suite {
     public static let entry = SuiteEntry(
         id: "mmbench", summary: "multiple-choice understanding with CircularEval, overall and per category",
         dataSources: "VLMEvalKit's MMBench TSV (e.g. MMBench_DEV_EN.tsv; images inline as base64)",
+        ruleSets: "mmbench-circular-vlmevalkit-e8e78f05-1 (CircularEval, VLMEvalKit can_infer, no LLM judge)",
         type: MMBenchSuite.self, make: { try MMBenchSuite(options: $0) })
 
     /// VLMEvalKit's Janus wrapper generates up to 512 tokens; answers stop at EOS.

@@ -9,6 +9,7 @@ public struct POPESuite: Suite {
     public static let entry = SuiteEntry(
         id: "pope", summary: "object hallucination: yes/no questions, accuracy/precision/recall/F1/yes-ratio per split",
         dataSources: "AoiDragon/POPE output/coco/coco_pope_{random,popular,adversarial}.json (a file or a folder of them; images from COCO val2014), or VLMEvalKit's POPE.tsv",
+        ruleSets: "pope-official-1 (default: POPE evaluate.py), pope-vlmevalkit-1 (--parser vlmevalkit: YOrN_Extraction), pope-exact-1 (--parser exact)",
         type: POPESuite.self, make: { try POPESuite(options: $0) })
 
     /// lmms-eval's pope.yaml generation setting; Janus answers in a few tokens and stops at EOS.
@@ -23,7 +24,7 @@ public struct POPESuite: Suite {
     let questionByID: [String: POPEQuestion]
 
     public var ruleSet: RuleSet {
-        RuleSet(id: "pope-\(rule.rawValue)-1", reference: rule.reference,
+        RuleSet(id: "pope-\(rule.optionName)-1", reference: rule.reference,
                 settings: JSONObject([("parser", .string(rule.rawValue)), ("max_new_tokens", .int(Int64(Self.maxNewTokens))),
                                       ("positive_class", .string("yes")),
                                       ("unknown_answers", .string("counted as predicted no for precision/recall/F1, wrong for accuracy"))]))
