@@ -228,7 +228,7 @@ public struct HTMLReport {
     }
 
     /// `relative` under one of `roots`, refusing absolute paths and any path that escapes its root (`..`, links).
-    static func resolve(_ relative: String, under roots: [String], note: inout String) -> String? {
+    public static func resolve(_ relative: String, under roots: [String], note: inout String) -> String? {
         guard !relative.isEmpty else { return nil }
         if relative.hasPrefix("/") || relative.split(separator: "/").contains("..") {
             note = "path \(relative) escapes the run and data folders; refused"

@@ -30,7 +30,8 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         guard parallel >= 1 && parallel <= 64 else { throw ValidationError("--parallel must be between 1 and 64") }
-        guard temperature > 0 else { throw ValidationError("--temperature must be positive") }
+        guard temperature > 0, temperature.isFinite else { throw ValidationError("--temperature must be a positive finite number, not \(temperature)") }
+        guard cfg.isFinite else { throw ValidationError("--cfg must be a finite number, not \(cfg)") }
     }
 
     func run() throws {
