@@ -11,6 +11,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
     case unknownFamily(file: String, detail: String, known: [String])
     case weightsNotFound(model: String, searched: [String], expectedFiles: [String], download: String)
     case unknownModel(name: String, known: [String])
+    /// The prompt plus what is to be generated does not fit the model's positions (or asks for no tokens).
+    case tooLong(promptTokens: Int, newTokens: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,9 @@ public enum ModelError: Error, CustomStringConvertible, Equatable {
             return "weights for \(model) not found. Looked in:\n"
                 + searched.map { "  - \($0)" }.joined(separator: "\n")
                 + "\nExpected files: \(expectedFiles.joined(separator: ", "))\nTo download them: \(download)"
+        case let .tooLong(promptTokens, newTokens, limit):
+            if newTokens < 1 { return "at least one new token must be allowed (asked for \(newTokens))" }
+            return "the prompt has \(promptTokens) tokens and \(newTokens) more were asked for: \(promptTokens + newTokens) positions, but the model has \(limit) (max_position_embeddings); shorten the prompt or ask for fewer tokens"
         case let .unknownModel(name, known):
             return "unknown model '\(name)'; known models: \(known.joined(separator: ", ")) (or pass --weights DIR)"
         }

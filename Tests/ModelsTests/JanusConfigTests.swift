@@ -99,4 +99,18 @@ import TestSupport
         let text = try #require(error).description
         #expect(text.contains("m/config.json") && text.contains("vision_config.params.width"))
     }
+
+    /// Sizes that cannot build a model are refused with the field named, before anything is allocated (they used
+    /// to end in SIGFPE or a runaway heap).
+    @Test(arguments: [("num_attention_heads", "0"), ("hidden_size", "-64"), ("num_hidden_layers", "-1"),
+                      ("num_key_value_heads", "3"), ("max_position_embeddings", "0"), ("vocab_size", "99999999999")])
+    func impossibleLanguageSizesNameTheField(field: String, value: String) throws {
+        var sizes = ["hidden_size": "64", "num_attention_heads": "4"]
+        sizes[field] = value
+        let language = sizes.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ")
+        let json = #"{"model_type": "multi_modality", "vision_config": {"cls": "x", "params": {}}, "aligner_config": {"cls": "y", "params": {}}, "language_config": {\#(language)}}"#
+        let error = #expect(throws: ModelError.self) { try JanusCheckpointConfig.decode(Data(json.utf8), file: "m/config.json") }
+        let text = try #require(error).description
+        #expect(text.contains("m/config.json") && text.contains(field == "num_key_value_heads" ? "num_key_value_heads" : field), "\(text)")
+    }
 }

@@ -68,3 +68,16 @@ import TestSupport
         #expect(abs(try FrechetDistance.compute(i, GaussianStatistics(mu: [0, 0], sigma: [4, 0, 0, 4])).value - 2) < 1e-12)
     }
 }
+
+/// A sigma that is not a covariance is refused, not turned into a number.
+@Suite struct FIDCovarianceTests {
+    @Test func nonCovariancesAreRefused() throws {
+        let identity = GaussianStatistics(mu: [0, 0], sigma: [1, 0, 0, 1])
+        let cases: [([Double], String)] = [([-1, 0, 0, -1], "negative"), ([1, 0.5, 0, 1], "not symmetric"), ([1, 2, 2, 1], "eigenvalue")]
+        for (sigma, why) in cases {
+            let error = #expect(throws: FIDError.self) { _ = try FrechetDistance.compute(identity, GaussianStatistics(mu: [0, 0], sigma: sigma)) }
+            #expect(try #require(error).description.contains(why), "\(sigma)")
+        }
+        #expect(try FrechetDistance.compute(identity, identity).value == 0)
+    }
+}

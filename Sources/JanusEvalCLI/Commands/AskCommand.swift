@@ -32,6 +32,12 @@ struct AskCommand: ParsableCommand {
     @Flag(help: "Print {text, token_ids, prompt_tokens, precision, timings} as JSON.")
     var json = false
 
+    func validate() throws {
+        guard maxNewTokens >= 1 && maxNewTokens <= 1_000_000 else {
+            throw ValidationError("--max-new-tokens must be between 1 and 1000000 (and fit the model's positions with the prompt), not \(maxNewTokens)")
+        }
+    }
+
     func run() throws {
         do {
             let (folder, options) = try modelOptions.resolve()

@@ -43,6 +43,10 @@ public final class JanusAssistant: VisualQA, @unchecked Sendable {
         timings["vision_s"] = Date().timeIntervalSince(t)
         t = Date()
         let ids = promptIDs(question: question)
+        let limit = model.config.languageConfig.maxPositionEmbeddings
+        guard maxNewTokens >= 1, ids.count + maxNewTokens <= limit else {
+            throw ModelError.tooLong(promptTokens: ids.count, newTokens: maxNewTokens, limit: limit)
+        }
         let embeddings = try model.inputEmbeddings(ids: ids, imageTokenID: imageID, beginOfImageID: beginOfImageID, aligned: aligned)
         var decodeStart = Date()
         let generated = try model.greedy(embeddings: embeddings, eos: endOfSentenceID, maxNewTokens: maxNewTokens) { prefillDone in

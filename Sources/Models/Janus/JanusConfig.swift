@@ -61,6 +61,7 @@ public struct JanusCheckpointConfig: Codable, Equatable, Sendable {
         case .janusFlow:
             break
         }
+        try config.languageConfig.validate(file: file)
         return config
     }
 

@@ -30,6 +30,10 @@ public final class JanusTextToImage: TextToImage, @unchecked Sendable {
 
     public func generate(_ request: TextToImageRequest, onStep: (Int, Int) -> Void = { _, _ in }) throws -> TextToImageResult {
         let ids = promptIDs(request.prompt)
+        let limit = model.config.languageConfig.maxPositionEmbeddings
+        guard ids.count + model.tokensPerImage <= limit else {
+            throw ModelError.tooLong(promptTokens: ids.count, newTokens: model.tokensPerImage, limit: limit)
+        }
         let sampling: JanusGenerationModel.Sampling = request.greedy ? .greedy
             : .sample(temperature: request.temperature, generators: (0..<request.images).map { NumpyRandom(seed: request.imageSeed($0)) })
         let start = Date()

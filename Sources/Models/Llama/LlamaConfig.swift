@@ -48,6 +48,33 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
         headDim = try c.decodeIfPresent(Int.self, forKey: .headDim)
     }
 
+    /// Sizes that cannot build a model (zero or negative, heads that do not divide the width, sizes beyond any real
+    /// checkpoint) are refused here, naming the field, before anything is allocated.
+    public func validate(file: String) throws {
+        func field(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else {
+                throw ModelError.invalidConfig(file: file, detail: "language_config.\(name) is \(value); expected \(range.lowerBound)…\(range.upperBound)")
+            }
+        }
+        try field("hidden_size", hiddenSize, 1...65_536)
+        try field("intermediate_size", intermediateSize, 1...262_144)
+        try field("num_hidden_layers", numHiddenLayers, 1...1_024)
+        try field("num_attention_heads", numAttentionHeads, 1...1_024)
+        try field("num_key_value_heads", keyValueHeads, 1...numAttentionHeads)
+        try field("vocab_size", vocabSize, 1...4_194_304)
+        try field("max_position_embeddings", maxPositionEmbeddings, 1...1_048_576)
+        if let headDim { try field("head_dim", headDim, 1...4_096) }
+        guard headDim != nil || hiddenSize % numAttentionHeads == 0 else {
+            throw ModelError.invalidConfig(file: file, detail: "language_config.hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(numAttentionHeads)")
+        }
+        guard numAttentionHeads % keyValueHeads == 0 else {
+            throw ModelError.invalidConfig(file: file, detail: "language_config.num_attention_heads \(numAttentionHeads) is not a multiple of num_key_value_heads \(keyValueHeads)")
+        }
+        guard rmsNormEps.isFinite, rmsNormEps > 0, ropeTheta.isFinite, ropeTheta > 0 else {
+            throw ModelError.invalidConfig(file: file, detail: "language_config.rms_norm_eps and rope_theta must be positive and finite (found \(rmsNormEps), \(ropeTheta))")
+        }
+    }
+
     /// kv heads default to the attention heads (multi-head attention), as in transformers.
     public var keyValueHeads: Int { numKeyValueHeads ?? numAttentionHeads }
     public var resolvedHeadDim: Int { headDim ?? hiddenSize / numAttentionHeads }

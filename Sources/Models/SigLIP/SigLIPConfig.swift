@@ -72,6 +72,10 @@ public struct SigLIPConfig: Equatable, Sendable {
         }
         let select = params.selectLayer ?? -1
         spec.layers = select <= 0 ? min(spec.layers, spec.layers + select + 1) : min(spec.layers, select)
+        guard (1...8192).contains(spec.imageSize), (1...65_536).contains(spec.width), (0...1024).contains(spec.layers),
+              spec.mlpRatio.isFinite, spec.mlpRatio > 0, spec.mlpRatio <= 64 else {
+            throw ModelError.invalidConfig(file: file, detail: "\(field).params: image_size \(spec.imageSize), width \(spec.width), layers \(spec.layers) or mlp_ratio \(spec.mlpRatio) out of range")
+        }
         guard spec.patchSize > 0, spec.imageSize % spec.patchSize == 0, spec.heads > 0, spec.width % spec.heads == 0 else {
             throw ModelError.invalidConfig(file: file, detail: "\(field).params: image_size \(spec.imageSize) must be a multiple of patch_size \(spec.patchSize) and width \(spec.width) a multiple of heads \(spec.heads)")
         }

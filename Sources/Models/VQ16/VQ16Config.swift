@@ -55,6 +55,12 @@ public struct VQ16Config: Equatable, Sendable {
               let z = params.zChannels else {
             throw ModelError.unknownComponent(file: file, field: "\(field).cls", name: className, missing: missing)
         }
+        let ch = params.baseChannels ?? 128
+        guard (1...1_048_576).contains(codebookSize), (1...4096).contains(embedDim), (1...8192).contains(z), (1...4096).contains(ch),
+              !encoder.isEmpty, encoder.count <= 8, !decoder.isEmpty, decoder.count <= 8,
+              (encoder + decoder).allSatisfy({ (1...64).contains($0) }) else {
+            throw ModelError.invalidConfig(file: file, detail: "\(field).params: a size is out of range (codebook_size \(codebookSize), codebook_embed_dim \(embedDim), z_channels \(z), ch \(ch), encoder_ch_mult \(encoder), decoder_ch_mult \(decoder))")
+        }
         return VQ16Config(name: className, codebookSize: codebookSize, codebookEmbedDim: embedDim,
                           encoderChannelMultipliers: encoder, decoderChannelMultipliers: decoder, zChannels: z,
                           baseChannels: params.baseChannels ?? 128)

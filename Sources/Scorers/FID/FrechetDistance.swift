@@ -28,6 +28,8 @@ public enum FrechetDistance {
         guard (a.mu + a.sigma + b.mu + b.sigma).allSatisfy(\.isFinite) else {
             throw FIDError.invalidStatistics("statistics contain NaN or infinite values")
         }
+        try requireCovariance(a.sigma, d: d, which: "the first sigma")
+        try requireCovariance(b.sigma, d: d, which: "the second sigma")
         var diff = 0.0
         for i in 0..<d { let t = a.mu[i] - b.mu[i]; diff += t * t }
         let trace1 = (0..<d).reduce(0.0) { $0 + a.sigma[$1 * d + $1] }
@@ -43,6 +45,25 @@ public enum FrechetDistance {
         var warnings = a.warnings + b.warnings
         if usedEpsilon { warnings.append("fid calculation produces singular product; added \(eps) to the diagonal of both covariances") }
         return Result(value: diff + trace1 + trace2 - 2 * traceTerm, usedEpsilon: usedEpsilon, warnings: warnings)
+    }
+
+    /// Σ must be a covariance: symmetric and positive semi-definite up to rounding (relative 1e-6). Anything else
+    /// (−I, an asymmetric matrix, a corrupted file) is refused rather than turned into a number.
+    static func requireCovariance(_ sigma: [Double], d: Int, which: String) throws {
+        let scale = sigma.map(abs).max() ?? 0
+        for i in 0..<d {
+            guard sigma[i * d + i] >= 0 else {
+                throw FIDError.invalidStatistics("\(which) is not a covariance: diagonal entry \(i) is \(sigma[i * d + i]) (negative)")
+            }
+            for j in (i + 1)..<max(d, i + 1) where abs(sigma[i * d + j] - sigma[j * d + i]) > 1e-6 * scale + 1e-300 {
+                throw FIDError.invalidStatistics("\(which) is not a covariance: not symmetric at (\(i), \(j)): \(sigma[i * d + j]) vs \(sigma[j * d + i])")
+            }
+        }
+        let (values, _) = try symmetricEigen(sigma, d: d, vectors: false)
+        let largest = values.map(abs).max() ?? 0
+        if let smallest = values.first, smallest < -1e-6 * max(largest, 1e-300) {
+            throw FIDError.invalidStatistics("\(which) is not a covariance: eigenvalue \(smallest) < 0 (largest \(largest))")
+        }
     }
 
     /// tr((Σ1 Σ2)^½) and whether S Σ2 S was PSD up to rounding.
