@@ -222,8 +222,20 @@ public enum Linear {
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         let w = UnsafeRawPointer(weight.rawPointer)
         if weight.dtype == .f32 {
-            Matmul.gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: x, lda: k,
-                        b: w.assumingMemoryBound(to: Float.self), ldb: k, c: y, ldc: n)
+            // The same fixed tiles with single-threaded sgemm: OpenBLAS's own threading splits a product by the
+            // thread count in force (which concurrent callers change), and its results differ in the last bits
+            // between splits; fixed tiles make every output independent of threads and of other callers.
+            let tiles = (n + tileRows - 1) / tileRows
+            let wf = w.assumingMemoryBound(to: Float.self)
+            Parallel.withBLASThreads(1) {
+                Parallel.forEachChunk(tiles) { range in
+                    for tile in range {
+                        let n0 = tile * tileRows, n1 = min(n, n0 + tileRows)
+                        Matmul.gemm(transposeA: false, transposeB: true, m: m, n: n1 - n0, k: k, a: x, lda: k,
+                                    b: wf + n0 * k, ldb: k, c: y + n0, ldc: n)
+                    }
+                }
+            }
         } else {
             // Fixed tiles of `tileRows` output rows, whole tiles per thread: each thread converts its tile and
             // multiplies it with single-threaded sgemm (no BLAS thread hand-off per tile; the tile is still warm
