@@ -18,8 +18,7 @@ public final class JanusAssistant: VisualQA, @unchecked Sendable {
     public init(folder: URL, template: ChatTemplate? = nil, precision: ActivationPrecision = .f32) throws {
         let start = Date()
         model = try JanusUnderstandingModel(folder: folder, precision: precision)
-        tokenizer = try BPETokenizer(file: folder.appendingPathComponent("tokenizer.json").path)
-        self.template = template ?? (tokenizer.id(of: "<|User|>") != nil ? .pro : .plain)
+        (tokenizer, self.template) = try JanusTokenizer.load(folder: folder, template: template)
         imageID = try tokenizer.requireID(of: ChatTemplate.imagePlaceholder)
         beginOfImageID = try tokenizer.requireID(of: ChatTemplate.beginOfImage)
         endOfImageID = try tokenizer.requireID(of: ChatTemplate.endOfImage)

@@ -19,8 +19,7 @@ public final class JanusTextToImage: TextToImage, @unchecked Sendable {
     public init(folder: URL, template: ChatTemplate? = nil, precision: ActivationPrecision = .f32) throws {
         let start = Date()
         model = try JanusGenerationModel(folder: folder, precision: precision)
-        tokenizer = try BPETokenizer(file: folder.appendingPathComponent("tokenizer.json").path)
-        self.template = template ?? (tokenizer.id(of: "<|User|>") != nil ? .pro : .plain)
+        (tokenizer, self.template) = try JanusTokenizer.load(folder: folder, template: template)
         padID = try tokenizer.requireID(of: ChatTemplate.pad)
         loadSeconds = Date().timeIntervalSince(start)
     }
