@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // C modules: module maps over the three system libraries (plus zlib, which libpng-dev brings).
+        // C modules: module maps over the system libraries (plus zlib, which libpng-dev brings).
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CJSONC", path: "Sources/CJSONC", pkgConfig: "json-c",
@@ -29,13 +29,16 @@ let package = Package(
         // libpng's classic API reports errors by longjmp: a C shim owns the setjmp.
         .target(name: "CPNGCodec", path: "Sources/CPNGCodec",
                 linkerSettings: [.linkedLibrary("png16")]),
+        // libjpeg-turbo's classic API (Debian libjpeg62-turbo-dev) reports errors by longjmp too: its own C shim.
+        .target(name: "CJPEGCodec", path: "Sources/CJPEGCodec",
+                linkerSettings: [.linkedLibrary("jpeg")]),
         // Hand-written SIMD kernels (AVX2 / AVX-512 paths chosen at run time, portable fallback).
         .target(name: "CKernels", path: "Sources/CKernels",
                 cSettings: [.unsafeFlags(["-O3"])]),
 
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CKernels"], path: "Sources/Tensors",
                 swiftSettings: optimized),
-        .target(name: "Formats", dependencies: ["Tensors", "CJSONC", "CZlib", "CPNGCodec"], path: "Sources/Formats"),
+        .target(name: "Formats", dependencies: ["Tensors", "CJSONC", "CZlib", "CPNGCodec", "CJPEGCodec"], path: "Sources/Formats"),
         .target(name: "Models", dependencies: ["Tensors", "Formats"], path: "Sources/Models", swiftSettings: optimized),
         .target(name: "Scorers", dependencies: ["Tensors", "Formats"], path: "Sources/Scorers",
                 swiftSettings: optimized),

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what janus-eval builds against when any of it is missing: OpenBLAS, libpng, json-c (and pkg-config).
+# Installs what janus-eval builds against when any of it is missing: OpenBLAS, libpng, libjpeg-turbo, json-c (and pkg-config).
 # With --test, also what the test command drives for real: Debian's chromium (report.html in a headless browser)
 # and jq (report comparisons in the Slurm smoke test); Slurm itself is installed by tools/cluster/slurm-up.
 # Debian/Ubuntu: apt-get. Elsewhere it says what to install and stops.
 set -euo pipefail
-packages=(libopenblas-dev libpng-dev libjson-c-dev pkg-config)
+# libjpeg-turbo's classic libjpeg API: Debian names it libjpeg62-turbo-dev, Ubuntu libjpeg-turbo8-dev.
+jpeg=libjpeg62-turbo-dev
+if grep -qs '^ID=ubuntu' /etc/os-release; then jpeg=libjpeg-turbo8-dev; fi
+packages=(libopenblas-dev libpng-dev "$jpeg" libjson-c-dev pkg-config)
 if [ "${1:-}" = "--test" ]; then packages+=(chromium jq); fi
 need=()
 for pkg in "${packages[@]}"; do

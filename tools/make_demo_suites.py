@@ -812,12 +812,28 @@ def generate(root):
     return checked
 
 
+# JPEG copies of the POPE and MMBench demo data, written by tools/reference/make_demo_jpeg.py (it needs Pillow's
+# JPEG encoder, which the standard library lacks): this script neither writes nor checks them, and keeps them.
+JPEG_DERIVED = ("pope-jpeg/", "mmbench/MMBench_demo_jpeg.tsv")
+
+
 def tree(root):
     out = []
     for base, _, names in os.walk(root):
         for n in names:
-            out.append(os.path.relpath(os.path.join(base, n), root))
+            rel = os.path.relpath(os.path.join(base, n), root)
+            if not rel.startswith(JPEG_DERIVED):
+                out.append(rel)
     return sorted(out)
+
+
+def keep_jpeg_derived(old, fresh):
+    for base, _, names in os.walk(old):
+        for n in names:
+            rel = os.path.relpath(os.path.join(base, n), old)
+            if rel.startswith(JPEG_DERIVED):
+                os.makedirs(os.path.dirname(os.path.join(fresh, rel)), exist_ok=True)
+                shutil.copy2(os.path.join(old, rel), os.path.join(fresh, rel))
 
 
 def main():
@@ -842,6 +858,7 @@ def main():
             if not (os.path.isfile(readme) and open(readme).read().startswith(MARKER)):
                 print("refusing to replace %s: not an earlier output of this script" % out, file=sys.stderr)
                 return 2
+            keep_jpeg_derived(out, fresh)
             shutil.rmtree(out)
         shutil.copytree(fresh, out)
         print("wrote %s (%d files; judge agrees with %d recorded official cases)" % (out, len(tree(out)), checked))

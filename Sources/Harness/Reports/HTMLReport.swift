@@ -199,15 +199,15 @@ public struct HTMLReport {
         let wrong = r.correct != true
         var out = "<div class=\"tile\(wrong ? " wrong" : "")\"><div><b>\(Self.escape(r.id))</b> · \(Self.escape(Self.string(r.fields["tag"])))</div>"
         let filename = Self.string(r.fields["filename"])
-        var image: (data: String, width: Int, height: Int)?
+        var image: (data: String, mime: String, width: Int, height: Int)?
         var note = ""
         let roots = [folder + "/images", imageRoot].compactMap { $0 }
         if let path = Self.resolve(filename, under: roots, note: &note), let data = FileManager.default.contents(atPath: path) {
-            let size = (try? PNGCodec.decode(data, file: path)).map { ($0.width, $0.height) } ?? (1, 1)
-            image = (data.base64EncodedString(), size.0, size.1)
+            let size = (try? ImageDecoder.decode(data, file: path)).map { ($0.width, $0.height) } ?? (1, 1)
+            image = (data.base64EncodedString(), ImageDecoder.format(of: data) == .jpeg ? "image/jpeg" : "image/png", size.0, size.1)
         }
         if let image {
-            out += "<svg viewBox=\"0 0 \(image.width) \(image.height)\" xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:image/png;base64,\(image.data)\" width=\"\(image.width)\" height=\"\(image.height)\"/>"
+            out += "<svg viewBox=\"0 0 \(image.width) \(image.height)\" xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:\(image.mime);base64,\(image.data)\" width=\"\(image.width)\" height=\"\(image.height)\"/>"
             if let details = try? JSONReader.parse(Data(Self.string(r.fields["details"]).utf8), file: "details").cursor.entries() {
                 for (className, boxes) in details {
                     for box in (try? boxes.asArray()) ?? [] {

@@ -10,7 +10,7 @@ struct AskCommand: ParsableCommand {
         abstract: "Ask a Janus model a question about an image.",
         discussion: """
             Greedy decoding as the reference inference.py (system prompt, the model's chat roles, the image expanded to
-            its 576 tokens). Images: PNG.
+            its 576 tokens). Images: PNG or JPEG (found by signature; EXIF orientation not applied, as Pillow).
 
             Examples:
               janus-eval ask --model pro-1b --image cat.png "What is this?"
@@ -20,7 +20,7 @@ struct AskCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "The image (PNG).")
+    @Option(help: "The image (PNG or JPEG).")
     var image: String
 
     @Argument(help: "The question.")
@@ -41,7 +41,7 @@ struct AskCommand: ParsableCommand {
     func run() throws {
         do {
             let (folder, options) = try modelOptions.resolve()
-            let picture = try PNGCodec.read(file: image)
+            let picture = try ImageDecoder.read(file: image)
             let assistant = try ModelFactory.visualQA(folder: folder, options: options)
             var answer = try assistant.answer(image: picture, question: question, maxNewTokens: maxNewTokens)
             answer.timings["load_s"] = assistant.loadSeconds

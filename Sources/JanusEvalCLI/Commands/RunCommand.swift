@@ -15,6 +15,7 @@ struct RunCommand: ParsableCommand {
                                              question_id + text (LLaVA) or answer; MMBench index + prediction; or
                                              VLMEvalKit's .xlsx exported to TSV (columns index, prediction[, category])
               --images DIR                   GenEval images generated elsewhere (GenEval's layout)
+              --images-root DIR              POPE: the COCO image folder (e.g. val2014/; PNG or JPEG, found by signature)
               --detections FILE              GenEval detections made by another detector (needed until the detector lands)
 
             The run folder (--out, default reports/<suite>-<model>-<8 hex of the configuration digest>/) holds
@@ -30,7 +31,7 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               janus-eval run pope --model demo --data suites/demo/pope
-              janus-eval run pope --model pro-7b --data POPE/output/coco --images val2014/
+              janus-eval run pope --model pro-7b --data POPE/output/coco --images-root val2014/
               janus-eval run mmbench --answers answers.jsonl --data MMBench_DEV_EN.tsv
               janus-eval run geneval --images generated/ --detections detections.jsonl
               janus-eval run pope --model pro-1b --data coco_pope_random.json --shard 2/3
@@ -44,6 +45,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "f32 (default) or bf16: how the language model's products treat activations (see `generate --help`).") var precision = "f32"
     @Option(parsing: .singleValue, help: "An answers file made elsewhere (repeatable).") var answers: [String] = []
     @Option(help: "GenEval: images generated elsewhere, in GenEval's layout; POPE: the COCO image folder.") var images: String?
+    @Option(help: "POPE: the folder of the images the question files name (COCO's val2014/); the same as --images.") var imagesRoot: String?
     @Option(help: "GenEval: detections made by another detector (JSON lines).") var detections: String?
     @Option(help: "The suite's data: POPE coco_pope_<split>.json, a folder of them or VLMEvalKit's POPE.tsv; MMBench's TSV; GenEval's evaluation_metadata.jsonl (default: the bundled 553 prompts).") var data: String?
     @Option(help: "POPE answer rule: official (default), vlmevalkit or exact.") var parser: String?
@@ -63,6 +65,7 @@ struct RunCommand: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
         guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
+        if images != nil && imagesRoot != nil { throw ValidationError("give one of --images or --images-root (they name the same folder)") }
         if let samples, samples < 1 || samples > 64 { throw ValidationError("--samples must be between 1 and 64") }
         guard cfg.isFinite, temperature.isFinite, temperature > 0 else { throw ValidationError("--cfg must be finite and --temperature positive and finite") }
     }
@@ -70,7 +73,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         if let threads { Parallel.setThreadCount(threads) }
         var request = RunRequest(suite: suite)
-        request.data = data; request.images = images; request.parser = parser; request.answers = answers
+        request.data = data; request.images = imagesRoot ?? images; request.parser = parser; request.answers = answers
         request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
         request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
         request.commandLine = CommandLine.arguments

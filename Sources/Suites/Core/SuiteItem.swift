@@ -7,16 +7,17 @@ public enum ImageSource: Hashable, Sendable {
     case file(String)
     case base64(String)
 
-    /// Decodes the image (PNG; the format is found by its signature).
+    /// Decodes the image (PNG or JPEG, found by its signature, as Pillow's `Image.open(...).convert("RGB")`;
+    /// EXIF orientation not applied).
     public func load() throws -> RGBImage {
         switch self {
         case .file(let path):
-            return try PNGCodec.read(file: path)
+            return try ImageDecoder.read(file: path)
         case .base64(let text):
             guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
                 throw SuiteError.invalid(path: "inline image", reason: "not valid base64 (\(text.prefix(24))…)")
             }
-            return try PNGCodec.decode(data, file: "inline base64 image")
+            return try ImageDecoder.decode(data, file: "inline base64 image")
         }
     }
 

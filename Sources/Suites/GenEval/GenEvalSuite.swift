@@ -30,6 +30,7 @@ public struct GenEvalSuite: Suite {
         var settings = judge.settings
         settings["samples_per_prompt"] = .int(Int64(samples))
         settings["color_classifier"] = .string(String(describing: type(of: colors)))
+        settings["exif_orientation"] = .string("colour crops: exif_transpose; detector input: rotated as OpenCV imread")
         return RuleSet(id: "geneval-af4902f-1", reference: "djghosh13/geneval evaluation/evaluate_images.py + summary_scores.py @ af4902f",
                        settings: settings)
     }

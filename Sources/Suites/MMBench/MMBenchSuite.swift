@@ -24,7 +24,8 @@ public struct MMBenchSuite: Suite {
     public var ruleSet: RuleSet {
         RuleSet(id: "mmbench-circular-vlmevalkit-e8e78f05-1", reference: MultipleChoiceAnswerRule.reference,
                 settings: JSONObject([("max_new_tokens", .int(Int64(Self.maxNewTokens))), ("circular", .bool(true)),
-                                      ("unparsed_answers", .string("wrong"))]))
+                                      ("unparsed_answers", .string("wrong")),
+                                      ("exif_orientation", .string("not applied (Pillow Image.open)"))]))
     }
 
     public init(questions: [MMBenchQuestion]) throws {

@@ -27,7 +27,8 @@ public struct POPESuite: Suite {
         RuleSet(id: "pope-\(rule.optionName)-1", reference: rule.reference,
                 settings: JSONObject([("parser", .string(rule.rawValue)), ("max_new_tokens", .int(Int64(Self.maxNewTokens))),
                                       ("positive_class", .string("yes")),
-                                      ("unknown_answers", .string("counted as predicted no for precision/recall/F1, wrong for accuracy"))]))
+                                      ("unknown_answers", .string("counted as predicted no for precision/recall/F1, wrong for accuracy")),
+                                      ("exif_orientation", .string("not applied (Pillow Image.open)"))]))
     }
 
     public init(questions: [POPEQuestion], imageFolder: String, rule: YesNoAnswerRule = defaultRule) throws {
