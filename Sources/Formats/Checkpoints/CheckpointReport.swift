@@ -7,7 +7,7 @@ public struct CheckpointReport {
     public init(path: String) throws {
         let reader = try CheckpointFiles.open(path)
         var isDirectory: ObjCBool = false
-        FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
         let folder = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
         let config = (folder.isEmpty ? "." : folder) + "/config.json"
         self.init(reader: reader, configPath: FileManager.default.fileExists(atPath: config) ? config : nil)

@@ -50,7 +50,7 @@ public struct RunConfiguration: Equatable, Sendable {
         var lines: [String] = []
         for name in names {
             var sub: ObjCBool = false
-            FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &sub)
+            _ = FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &sub)
             if !sub.boolValue { lines.append(name + " " + (try SHA256.hexDigest(file: path + "/" + name))) }
         }
         return SHA256.hexDigest(lines.joined(separator: "\n"))

@@ -16,7 +16,7 @@ public struct ModelBuildOptions: Sendable {
 
 /// An architecture family: which checkpoints it reads (decided by their config.json) and what it can build from
 /// them. A family lacking a capability keeps the default, which throws `ModelError.missingCapability`.
-public protocol ModelFamily {
+public protocol ModelFamily: Sendable {
     /// Stable id, as presets and reports name it (`janus`, `janusflow`).
     static var id: String { get }
     static var capabilities: [ModelCapability] { get }
