@@ -49,4 +49,19 @@ import TestSupport
         }
         #expect(same >= 24 && colourFailures > 0)
     }
+
+    @Test(arguments: [
+        (#"{"image": "cat.png", "detections": {}}"#, "is not <NNNNN>/samples/<k>.png"),
+        (#"{"image": "00000/samples/00000.png", "detections": {"dog": [[1, 2, 3, 4]]}}"#, "has 4 values"),
+        (#"{"image": "00000/samples/00000.png", "detections": {"dog": [[1, 2, 3, 4, "high"]]}}"#, "dog"),
+        (#"{"image": "00000/samples/00000.png", "detections": {}}"# + "\n" + #"{"image": "00000/samples/0.png", "detections": {}}"#, "a second line"),
+        (#"{"filename": "x/00000/samples/00000.png", "details": "{\"dog\": [[1, 2]]}"}"#, "not [x1, y1, x2, y2, score]"),
+    ])
+    func malformedDetectionsNameTheLine(text: String, expected: String) throws {
+        let file = FixturePaths.temporaryDirectory("bad-detections").appendingPathComponent("detections.jsonl").path
+        try (text + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let error = #expect(throws: (any Error).self) { _ = try DetectionFileOutputs(file: file) }
+        let message = "\(try #require(error))"
+        #expect(message.contains("detections.jsonl") && message.contains(expected), "\(message)")
+    }
 }
