@@ -1,5 +1,9 @@
 import ArgumentParser
 import Harness
+import Tensors
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct JanusEval: ParsableCommand {
@@ -21,4 +25,13 @@ struct JanusEval: ParsableCommand {
             GenerateCommand.self, AskCommand.self, FidCommand.self, FidStatsCommand.self,
             TokenizeCommand.self, InspectCommand.self, ModelsCommand.self, SuitesCommand.self,
         ])
+
+    /// Environment variables are checked like the options they stand for, before any command runs.
+    static func main() {
+        do { _ = try ThreadSetting.resolve(option: nil); _ = try MemoryBudget.available() } catch {
+            FileStandardError.write("Error: \(error)\n")
+            Glibc.exit(64)
+        }
+        main(nil)
+    }
 }

@@ -24,16 +24,31 @@ struct ModelOptions: ParsableArguments {
     func validate() throws {
         guard (model == nil) != (weights == nil) else { throw ValidationError("give exactly one of --model NAME or --weights DIR") }
         if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        _ = try ThreadSetting.validated(option: threads)
         guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
     }
 
     /// The model folder and the build options; sets the thread count.
     func resolve() throws -> (URL, ModelBuildOptions) {
-        if let threads { Parallel.setThreadCount(threads) }
+        try ThreadSetting.validated(option: threads).applyWarning()
         let source: ModelSource = weights.map(ModelSource.folder) ?? .preset(model!)
         let (folder, presetTemplate) = try source.resolve()
         let chosen: ChatTemplate? = template.map { $0 == "pro" ? .pro : .plain }
         return (folder, ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32, template: chosen ?? presetTemplate))
+    }
+}
+
+extension ThreadSetting {
+    /// `--threads` / `$JANUS_EVAL_THREADS`, refused like any other bad option (exit 64).
+    static func validated(option: Int?) throws -> ThreadSetting {
+        do { return try resolve(option: option) } catch let failure as Failure {
+            throw ValidationError(failure.description)
+        }
+    }
+
+    /// Applies the count, saying so when it was capped at the cores.
+    func applyWarning() {
+        if let warning { FileStandardError.write("janus-eval: warning: \(warning)\n") }
+        apply()
     }
 }

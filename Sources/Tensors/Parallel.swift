@@ -18,12 +18,16 @@ public enum Parallel {
         configuredThreads > 0 ? configuredThreads : (environmentThreads ?? ProcessInfoCores.count)
     }
 
-    /// `JANUS_EVAL_THREADS` when it is a positive integer.
+    /// `JANUS_EVAL_THREADS` when it is valid (capped at the cores); the CLI refuses an invalid one up front
+    /// (`ThreadSetting`), library callers fall back to every core.
     static let environmentThreads: Int? = {
-        guard let raw = getenv("JANUS_EVAL_THREADS"), let n = Int(String(cString: raw)), n > 0 else { return nil }
+        guard let setting = try? ThreadSetting.resolve(option: nil), let n = setting.count else { return nil }
         openblas_set_num_threads(Int32(n))
         return n
     }()
+
+    /// The cores this process may use.
+    public static var coreCount: Int { ProcessInfoCores.count }
 
     /// Sets the thread count for our kernels and OpenBLAS. Call before starting work, not concurrently with it.
     public static func setThreadCount(_ n: Int) {

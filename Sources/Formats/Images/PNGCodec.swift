@@ -58,7 +58,7 @@ public enum PNGCodec {
     public static func write(_ image: RGBImage, to path: String) throws {
         let data = try encode(image)
         do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw ImageError(file: path, detail: "cannot write: \(error.localizedDescription)")
+            throw ImageError(file: path, detail: "cannot write: \(FileProblem.writeReason(path, error: error))")
         }
     }
 }

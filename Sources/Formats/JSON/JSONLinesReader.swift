@@ -5,7 +5,7 @@ public enum JSONLinesReader {
     /// Calls `body` with each line's document (its `file` is "path:line") in order.
     public static func forEachLine(file path: String, _ body: (Int, JSONDocument) throws -> Void) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JSONError.cannotRead(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+            throw JSONError.cannotRead(file: path, reason: FileProblem.readReason(path))
         }
         try forEachLine(data, file: path, body)
     }

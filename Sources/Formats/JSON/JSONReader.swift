@@ -6,7 +6,7 @@ import Foundation
 public enum JSONReader {
     public static func parse(file path: String) throws -> JSONDocument {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw JSONError.cannotRead(file: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+            throw JSONError.cannotRead(file: path, reason: FileProblem.readReason(path))
         }
         return try parse(data, file: path)
     }

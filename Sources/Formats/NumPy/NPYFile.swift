@@ -95,7 +95,7 @@ public enum NPYFile {
 
     public static func write(_ array: NPYArray, to path: String) throws {
         do { try Data(encode(array)).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw NumPyError(file: path, detail: "cannot write: \(error.localizedDescription)")
+            throw NumPyError(file: path, detail: "cannot write: \(FileProblem.writeReason(path, error: error))")
         }
     }
 }

@@ -41,7 +41,7 @@ public enum NPZArchive {
         out += central
         out += le32(0x0605_4b50) + le16(0) + le16(0) + le16(arrays.count) + le16(arrays.count) + le32(central.count) + le32(cdOffset) + le16(0)
         do { try Data(out).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw NumPyError(file: path, detail: "cannot write: \(error.localizedDescription)")
+            throw NumPyError(file: path, detail: "cannot write: \(FileProblem.writeReason(path, error: error))")
         }
     }
 }

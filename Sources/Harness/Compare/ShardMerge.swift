@@ -62,7 +62,7 @@ public enum ShardMerge {
         }
         let suiteType = try SuiteRegistry.entry(config.suiteID).type
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
-            throw HarnessError.output(path: out, reason: "cannot create (\(error.localizedDescription))")
+            throw HarnessError.output(path: out, reason: "cannot create: \(FileProblem.writeReason(out, folder: true, error: error))")
         }
         // The merged folder is a run folder like any other: run.json, the journal in suite order, both reports.
         try? FileManager.default.removeItem(atPath: out + "/items.jsonl")
@@ -71,7 +71,7 @@ public enum ShardMerge {
         let environment = JSONObject([("merged_from", .array(environments)), ("shard", .string("1/1"))])
         let runJSON = JSONObject([("configuration", .object(config.json)), ("config_digest", .string(config.digest)),
                                   ("shard", .string("1/1")), ("environment", .object(environment))])
-        try Data((JSONWriter(style: .indented).string(.object(runJSON)) + "\n").utf8).write(to: URL(fileURLWithPath: out + "/run.json"))
+        try FileOutput.write(JSONWriter(style: .indented).string(.object(runJSON)) + "\n", to: out + "/run.json")
         let report = RunReport(configuration: config, entries: ordered, suiteType: suiteType, environment: environment,
                                timings: JSONObject([("merged", .string(ISO8601DateFormatter().string(from: Date())))]))
         try report.write(to: out + "/report.json")

@@ -30,7 +30,7 @@ public struct GenerationRun {
             throw HarnessError.output(path: outputFolder, reason: "exists and is not a folder")
         }
         do { try fm.createDirectory(atPath: outputFolder, withIntermediateDirectories: true) } catch {
-            throw HarnessError.output(path: outputFolder, reason: "cannot create the folder (\(error.localizedDescription))")
+            throw HarnessError.output(path: outputFolder, reason: "cannot create the folder: \(FileProblem.writeReason(outputFolder, folder: true, error: error))")
         }
         guard fm.isWritableFile(atPath: outputFolder) else { throw HarnessError.output(path: outputFolder, reason: "not writable") }
     }
@@ -65,7 +65,7 @@ public struct GenerationRun {
         do {
             try Data((JSONWriter(style: .pythonDumps).string(.object(report)) + "\n").utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw HarnessError.output(path: path, reason: "cannot write (\(error.localizedDescription))")
+            throw HarnessError.output(path: path, reason: "cannot write: \(FileProblem.writeReason(path, error: error))")
         }
         return Summary(imageFiles: files, timings: t, loadSeconds: model.loadSeconds)
     }

@@ -42,9 +42,9 @@ public final class TextToImageOutputs: ItemOutputSource {
                                              seed: Self.promptSeed(run: seed, prompt: index))
             let result = try model.generate(request, onStep: { _, _ in })
             let folder = imageFolder + "/" + group
-            try FileManager.default.createDirectory(atPath: folder + "/samples", withIntermediateDirectories: true)
+            try FileOutput.makeFolder(folder + "/samples")
             if let line = metadata(index) {
-                try Data(line.utf8).write(to: URL(fileURLWithPath: folder + "/metadata.jsonl"))
+                try FileOutput.write(line, to: folder + "/metadata.jsonl")
             }
             for (k, image) in result.images.enumerated() {
                 try PNGCodec.write(image, to: folder + "/samples/" + String(format: "%05d.png", k))

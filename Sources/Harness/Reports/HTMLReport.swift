@@ -23,7 +23,7 @@ public struct HTMLReport {
 
     public func write(to path: String) throws {
         do { try Data(html().utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw HarnessError.output(path: path, reason: "cannot write the HTML report (\(error.localizedDescription))")
+            throw HarnessError.output(path: path, reason: "cannot write the HTML report: \(FileProblem.writeReason(path, error: error))")
         }
     }
 

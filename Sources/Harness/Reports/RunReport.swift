@@ -85,7 +85,7 @@ public struct RunReport {
     public func write(to path: String) throws {
         let text = JSONWriter(style: .indented).string(.object(json)) + "\n"
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw HarnessError.output(path: path, reason: "cannot write the report (\(error.localizedDescription))")
+            throw HarnessError.output(path: path, reason: "cannot write the report: \(FileProblem.writeReason(path, error: error))")
         }
     }
 }

@@ -80,7 +80,7 @@ public final class Runner {
             }
         }
         do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw HarnessError.output(path: folder, reason: "cannot create the run folder (\(error.localizedDescription))")
+            throw HarnessError.output(path: folder, reason: "cannot create the run folder: \(FileProblem.writeReason(folder, folder: true, error: error))")
         }
         if fresh {
             for name in ["items.jsonl", "report.json", "report.html", "run.json"] { try? fm.removeItem(atPath: folder + "/" + name) }
@@ -91,7 +91,7 @@ public final class Runner {
                                   ("shard", .string(shard.description)), ("environment", .object(environment))])
         do {
             try Data((JSONWriter(style: .indented).string(.object(runJSON)) + "\n").utf8).write(to: URL(fileURLWithPath: runFile), options: .atomic)
-        } catch { throw HarnessError.output(path: runFile, reason: "cannot write (\(error.localizedDescription))") }
+        } catch { throw HarnessError.output(path: runFile, reason: "cannot write: \(FileProblem.writeReason(runFile, error: error))") }
 
         let journal = try RunJournal(path: journalFile)
         let all = items

@@ -25,8 +25,8 @@ struct CompareCommand: ParsableCommand {
         do {
             let comparison = try RunComparison(runs: try runs.map { try LoadedReport(path: $0) })
             print(comparison.text(), terminator: "")
-            if let html { try Data(comparison.html().utf8).write(to: URL(fileURLWithPath: html)) }
-            if let json { try Data((JSONWriter(style: .indented).string(comparison.json()) + "\n").utf8).write(to: URL(fileURLWithPath: json)) }
+            if let html { try FileOutput.write(comparison.html(), to: html) }
+            if let json { try FileOutput.write(JSONWriter(style: .indented).string(comparison.json()) + "\n", to: json) }
         } catch {
             FileStandardError.write("janus-eval compare: \(error)\n")
             throw ExitCode(2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Harness
 
@@ -46,13 +47,13 @@ struct GateCommand: ParsableCommand {
             print((v.regressed ? "REGRESSION " : "ok         ") + "\(v.metric): " + String(format: "%.4f → %.4f", v.baseline, v.candidate) + " — \(v.explanation)")
         }
         do {
-            if let junit { try Data(Gate.junit(result).utf8).write(to: URL(fileURLWithPath: junit)) }
+            if let junit { try FileOutput.write(Gate.junit(result), to: junit) }
             if let summary {
                 let text = Gate.markdown(result) + "\n"
                 if let handle = FileHandle(forWritingAtPath: summary) {
                     handle.seekToEndOfFile(); handle.write(Data(text.utf8)); handle.closeFile()
                 } else {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: summary))
+                    try FileOutput.write(text, to: summary)
                 }
             }
         } catch {

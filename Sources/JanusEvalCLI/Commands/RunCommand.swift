@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         if model != nil && weights != nil { throw ValidationError("give one of --model NAME or --weights DIR") }
         if let template, template != "pro" && template != "plain" { throw ValidationError("--template is pro or plain, not \(template)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+        _ = try ThreadSetting.validated(option: threads)
         guard ActivationPrecision(rawValue: precision) != nil else { throw ValidationError("--precision is f32 or bf16, not \(precision)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
         if images != nil && imagesRoot != nil { throw ValidationError("give one of --images or --images-root (they name the same folder)") }
@@ -71,7 +71,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { Parallel.setThreadCount(threads) }
+        try ThreadSetting.validated(option: threads).applyWarning()
         var request = RunRequest(suite: suite)
         request.data = data; request.images = imagesRoot ?? images; request.parser = parser; request.answers = answers
         request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh

@@ -30,7 +30,11 @@ struct TokenizeCommand: ParsableCommand {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let items = try JSONReader.parse(input, file: "<stdin>").cursor.asArray()
             if decode {
-                let texts = try items.map { JSONValue.string(model.decode(try $0.asArray().map { try $0.asInt() })) }
+                let texts = try items.enumerated().map { index, item in
+                    let ids = try item.asArray().map { try $0.asInt() }
+                    try model.checkKnown(ids, position: "<stdin>[\(index)]")
+                    return JSONValue.string(model.decode(ids))
+                }
                 print(JSONWriter().string(.array(texts)))
             } else {
                 let ids = try items.map { item in JSONValue.array(model.encode(try item.asString(), addBOS: bos).map { .int(Int64($0)) }) }

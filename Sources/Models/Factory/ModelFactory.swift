@@ -21,6 +21,8 @@ public enum ModelFactory {
             config = object
         } catch let error as ModelError {
             throw error
+        } catch let error as JSONError {
+            throw error  // names the file already
         } catch {
             throw ModelError.invalidConfig(file: file, detail: "\(error)")
         }

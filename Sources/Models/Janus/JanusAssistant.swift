@@ -46,6 +46,9 @@ public final class JanusAssistant: VisualQA, @unchecked Sendable {
         guard maxNewTokens >= 1, ids.count + maxNewTokens <= limit else {
             throw ModelError.tooLong(promptTokens: ids.count, newTokens: maxNewTokens, limit: limit)
         }
+        let estimate = LlamaMemoryEstimate(config: model.config.languageConfig, batch: 1, promptTokens: ids.count,
+                                           capacity: ids.count + maxNewTokens, precision: model.language.precision)
+        try MemoryBudget.check(estimate.totalBytes, for: "answering a \(ids.count)-token prompt (\(estimate.summary))")
         let embeddings = try model.inputEmbeddings(ids: ids, imageTokenID: imageID, beginOfImageID: beginOfImageID, aligned: aligned)
         var decodeStart = Date()
         let generated = try model.greedy(embeddings: embeddings, eos: endOfSentenceID, maxNewTokens: maxNewTokens) { prefillDone in

@@ -32,7 +32,7 @@ public struct JanusCheckpointConfig: Codable, Equatable, Sendable {
     public static func load(from url: URL) throws -> JanusCheckpointConfig {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ModelError.invalidConfig(file: url.path, detail: "cannot read the file (\(error.localizedDescription))")
+            throw ModelError.invalidConfig(file: url.path, detail: "cannot read the file: \(FileProblem.readReason(url.path))")
         }
         return try decode(data, file: url.path)
     }
@@ -45,6 +45,8 @@ public struct JanusCheckpointConfig: Codable, Equatable, Sendable {
             throw ModelError.invalidConfig(file: file, detail: "missing field \(path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(type, context) {
             throw ModelError.invalidConfig(file: file, detail: "field \(path(context.codingPath)): expected \(type)")
+        } catch let DecodingError.valueNotFound(type, context) {
+            throw ModelError.invalidConfig(file: file, detail: "field \(path(context.codingPath)) is null; expected \(type)")
         } catch let DecodingError.dataCorrupted(context) {
             throw ModelError.invalidConfig(file: file, detail: "not valid JSON or a bad value at \(path(context.codingPath)): \(context.debugDescription)")
         } catch {

@@ -33,6 +33,11 @@ public final class JanusTextToImage: TextToImage, @unchecked Sendable {
         guard ids.count + model.tokensPerImage <= limit else {
             throw ModelError.tooLong(promptTokens: ids.count, newTokens: model.tokensPerImage, limit: limit)
         }
+        let estimate = LlamaMemoryEstimate(config: model.config.languageConfig, batch: 2 * request.images,
+                                           promptTokens: ids.count, capacity: ids.count + model.tokensPerImage,
+                                           precision: model.language.precision)
+        try MemoryBudget.check(estimate.totalBytes,
+                               for: "generating \(request.images) images (\(2 * request.images) guidance rows; \(estimate.summary))")
         let sampling: JanusGenerationModel.Sampling = request.greedy ? .greedy
             : .sample(temperature: request.temperature, generators: (0..<request.images).map { NumpyRandom(seed: request.imageSeed($0)) })
         let start = Date()

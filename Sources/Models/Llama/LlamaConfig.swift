@@ -32,19 +32,19 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = LlamaConfig()
-        hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
-        intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? d.intermediateSize
-        numHiddenLayers = try c.decodeIfPresent(Int.self, forKey: .numHiddenLayers) ?? d.numHiddenLayers
-        numAttentionHeads = try c.decodeIfPresent(Int.self, forKey: .numAttentionHeads) ?? d.numAttentionHeads
+        hiddenSize = try c.decodeSetting(Int.self, forKey: .hiddenSize) ?? d.hiddenSize
+        intermediateSize = try c.decodeSetting(Int.self, forKey: .intermediateSize) ?? d.intermediateSize
+        numHiddenLayers = try c.decodeSetting(Int.self, forKey: .numHiddenLayers) ?? d.numHiddenLayers
+        numAttentionHeads = try c.decodeSetting(Int.self, forKey: .numAttentionHeads) ?? d.numAttentionHeads
         numKeyValueHeads = try c.decodeIfPresent(Int.self, forKey: .numKeyValueHeads)
-        vocabSize = try c.decodeIfPresent(Int.self, forKey: .vocabSize) ?? d.vocabSize
-        rmsNormEps = try c.decodeIfPresent(Float.self, forKey: .rmsNormEps) ?? d.rmsNormEps
-        ropeTheta = try c.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? d.ropeTheta
-        maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? d.maxPositionEmbeddings
-        tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? d.tieWordEmbeddings
-        attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? d.attentionBias
-        mlpBias = try c.decodeIfPresent(Bool.self, forKey: .mlpBias) ?? d.mlpBias
-        hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? d.hiddenAct
+        vocabSize = try c.decodeSetting(Int.self, forKey: .vocabSize) ?? d.vocabSize
+        rmsNormEps = try c.decodeSetting(Float.self, forKey: .rmsNormEps) ?? d.rmsNormEps
+        ropeTheta = try c.decodeSetting(Float.self, forKey: .ropeTheta) ?? d.ropeTheta
+        maxPositionEmbeddings = try c.decodeSetting(Int.self, forKey: .maxPositionEmbeddings) ?? d.maxPositionEmbeddings
+        tieWordEmbeddings = try c.decodeSetting(Bool.self, forKey: .tieWordEmbeddings) ?? d.tieWordEmbeddings
+        attentionBias = try c.decodeSetting(Bool.self, forKey: .attentionBias) ?? d.attentionBias
+        mlpBias = try c.decodeSetting(Bool.self, forKey: .mlpBias) ?? d.mlpBias
+        hiddenAct = try c.decodeSetting(String.self, forKey: .hiddenAct) ?? d.hiddenAct
         headDim = try c.decodeIfPresent(Int.self, forKey: .headDim)
     }
 
@@ -78,4 +78,17 @@ public struct LlamaConfig: Codable, Equatable, Sendable {
     /// kv heads default to the attention heads (multi-head attention), as in transformers.
     public var keyValueHeads: Int { numKeyValueHeads ?? numAttentionHeads }
     public var resolvedHeadDim: Int { headDim ?? hiddenSize / numAttentionHeads }
+}
+
+extension KeyedDecodingContainer {
+    /// A setting with a default: absent means the default (as in transformers), but an explicit `null` is refused
+    /// (transformers would keep `None` and fail later, far from the cause).
+    func decodeSetting<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key],
+                                                          debugDescription: "null where a value is needed"))
+        }
+        return try decode(type, forKey: key)
+    }
 }

@@ -201,6 +201,17 @@ public final class BPETokenizer: @unchecked Sendable {
         return result
     }
 
+    /// One more than the largest id the tokenizer knows (vocabulary and added tokens).
+    public var idCount: Int { max(idToToken.keys.max() ?? -1, addedByID.keys.max() ?? -1) + 1 }
+
+    /// Refuses ids the tokenizer does not know, naming where they are (`position` prefixes the index), for ids that
+    /// come from a user rather than from the model (`decode` itself skips unknown ids, as the model may emit them).
+    public func checkKnown(_ ids: [Int], position: String) throws {
+        for (i, id) in ids.enumerated() where addedByID[id] == nil && idToToken[id] == nil {
+            throw TokenizerError.unknownID(id: id, position: "\(position)[\(i)]", vocabularySize: idCount)
+        }
+    }
+
     /// Text back from ids: byte-level tokens through the byte decoder; added tokens as their text (special ones
     /// skipped when asked). Ids the tokenizer does not know (the LLM has more output rows than tokens) decode to
     /// nothing. Unlike the `tokenizers` library, non-special added tokens such as DeepSeek's "ø" are emitted as

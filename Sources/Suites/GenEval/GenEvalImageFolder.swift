@@ -50,7 +50,7 @@ public struct GenEvalImageFolder: Sendable {
             do {
                 try fm.createDirectory(atPath: folder + "/samples", withIntermediateDirectories: true)
                 try Data(prompt.jsonLine.utf8).write(to: URL(fileURLWithPath: folder + "/metadata.jsonl"))
-            } catch { throw SuiteError.unreadable(path: folder, reason: "cannot write: \(error.localizedDescription)") }
+            } catch { throw SuiteError.unreadable(path: folder, reason: "cannot write: \(FileProblem.writeReason(folder, folder: true, error: error))") }
         }
     }
 

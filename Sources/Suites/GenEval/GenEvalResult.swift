@@ -41,7 +41,7 @@ public struct GenEvalResult: Equatable, Sendable {
     public static func write(_ results: [GenEvalResult], to path: String) throws {
         let text = results.map { JSONWriter(style: .compact).string($0.jsonValue) + "\n" }.joined()
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw SuiteError.unreadable(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw SuiteError.unreadable(path: path, reason: "cannot write: \(FileProblem.writeReason(path, error: error))")
         }
     }
 
