@@ -24,6 +24,22 @@ public enum KernelDispatch {
     /// test) is AVX-512.
     static var bf16DotActive: Bool { hasBF16Dot && level >= 3 }
 
+    /// Whether this process may use AMX bf16 tiles (the CPU has AMX-TILE and AMX-BF16, and Linux granted the tile
+    /// state). Asking requests the permission once.
+    public static let hasAMX: Bool = jk_amx_available() != 0
+
+    /// AMX switched off for the current task (tests, to reach the AVX-512 paths on an AMX machine).
+    @TaskLocal static var amxDisabled = false
+
+    /// Runs `body` with AMX on or off (never on where the CPU lacks it) on the current task.
+    public static func withAMX<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
+        try $amxDisabled.withValue(!enabled) { try body() }
+    }
+
+    /// Whether the AMX kernels run now: the CPU has them, the level is AVX-512 (a test forcing a lower level gets
+    /// the kernels of that level), and no test switched them off.
+    public static var amxActive: Bool { hasAMX && level >= 3 && !amxDisabled }
+
     /// The levels this CPU can run, for tests.
     public static var availableLevels: [Int] { [0, 2, 3].filter { $0 <= detectedLevel } }
 

@@ -75,6 +75,23 @@ int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float 
 int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const uint32_t *w, int cout, int kh, int kw,
                  const float *bias, float *out, int outH, int outW, int p0, int p1);
 
+/// 1 when this process may use AMX bf16 tiles: the CPU has AMX-TILE and AMX-BF16 and Linux granted the tile state
+/// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), asked once per process).
+int jk_amx_available(void);
+
+/// Values jk_amx_pack writes for M activation rows of width K (K a multiple of 32).
+size_t jk_amx_packed_count(int K, int M);
+
+/// Packs M rows of bf16 activations (row-major, width K, a multiple of 32) into AMX B tiles: blocks of 16 rows ×
+/// 32 columns as 16 column pairs × 16 rows × 2 ("VNNI" order), rows past M zero.
+void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed);
+
+/// y[m*ldy + n] = sum_k x[m][k] * W[n*K + k] (+ bias[n]) for m < M and n0 <= n < n1, with bf16 weights used in
+/// place as AMX A tiles, activations packed by jk_amx_pack, f32 accumulation. Returns 0 (and does nothing) when
+/// AMX is not available or K is not a multiple of 32.
+int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
+                     const float *bias);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

@@ -1,0 +1,30 @@
+import Foundation
+import Tensors
+
+/// One bf16 weight of the Pro-1B MLP shape (5632 × 2048) times M activation rows on each path this CPU has: f32
+/// activations (the exact default), bf16 activations on AMX tiles, and bf16 activations without AMX (AVX512-BF16
+/// dot products for 2–8 rows, the bf16 GEMM above) — the measurements behind `Linear.amxMinRows` and the choice
+/// per row count. Alternated path by path in one run; medians.
+enum LinearPathsBenchmark {
+    static func run(_ report: inout BenchmarkReport) {
+        let n = 5632, k = 2048
+        let weight = Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7) % 113) * 1e-3 - 0.05 }).toBF16()
+        for rows in [1, 2, 4, 8, 16, 32, 64, 600] {
+            let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
+            let repeats = rows >= 600 ? 3 : 9
+            var f32: [Double] = [], amx: [Double] = [], other: [Double] = []
+            for _ in 0..<3 {
+                f32.append(medianSeconds(repeats: repeats) { _ = Linear.apply(x, weight: weight) })
+                amx.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(true) { Linear.apply(x, weight: weight, activations: .bf16) } })
+                other.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(false) { Linear.apply(x, weight: weight, activations: .bf16) } })
+            }
+            let tf = f32.sorted()[1], ta = amx.sorted()[1], to = other.sorted()[1]
+            let flop = 2.0 * Double(rows * n * k)
+            report.add([("benchmark", "linear_paths"), ("rows", String(rows)), ("shape", "\(n)x\(k) bf16"),
+                        ("threads", String(Parallel.threadCount)), ("amx", String(KernelDispatch.hasAMX)),
+                        ("f32_ms", format(tf * 1e3, 2)), ("bf16_amx_ms", format(ta * 1e3, 2)), ("bf16_no_amx_ms", format(to * 1e3, 2)),
+                        ("amx_GFLOP/s", format(flop / ta / 1e9)), ("f32_over_amx", format(tf / ta, 2)),
+                        ("no_amx_over_amx", format(to / ta, 2))])
+        }
+    }
+}
