@@ -7,7 +7,7 @@ import TestSupport
 /// paths it replaces), tails in N (515 = 16·32 + 3) and M (17, 48), and K in whole tiles (64, 2048). On a CPU
 /// without AMX both runs take the other paths, and the test says so.
 @Suite struct AMXProductTests {
-    @Test(arguments: [2, 8, 17, 48], [64, 2048])
+    @Test(arguments: [2, 8, 17, 48, 100], [64, 2048])
     func amxEqualsTheProductOfRoundedInputs(rows: Int, k: Int) {
         var rng = TestRandom(seed: 33)
         let n = 515
@@ -24,7 +24,7 @@ import TestSupport
         let xt = Tensor(shape: [rows, k], floats: x), bt = Tensor(shape: [n], floats: bias)
         for amx in [true, false] {
             KernelDispatch.withAMX(amx) {
-                let path = amx && KernelDispatch.amxActive ? "AMX tiles" : "no AMX (\(KernelDispatch.levelName))"
+                let path = amx && KernelDispatch.amxActive && rows >= Linear.amxMinRows ? "AMX tiles" : "no AMX (\(KernelDispatch.levelName))"
                 let got = Linear.apply(xt, weight: w, bias: bt, activations: .bf16).toFloats()
                 let e = NumericComparison.nmse(got, want)
                 print("bf16 product \(rows)×\(k)·\(n), \(path): NMSE \(e)")
