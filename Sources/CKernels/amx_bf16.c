@@ -86,9 +86,12 @@ static inline void store_block(const float *acc, float *y, int ldy, int n, int n
 /// every activation block streams past it; accumulators go to memory between passes (f32, exact).
 #define JK_AMX_KPASS 16
 
+// The product over `pieces` packed activation operands (1: bf16 activations; 3: the hi/mid/lo bf16 parts of f32
+// activations, jk_amx_pack_f32x3), all against the same weight tiles: per K block the pieces' products are added in
+// order hi, mid, lo.
 __attribute__((target("amx-tile,amx-bf16")))
-int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
-                     const float *bias) {
+static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int pieces, int M, float *y, int ldy,
+                    int n0, int n1, const float *bias) {
     if (!jk_amx_available() || K % 32 != 0 || K <= 0 || M <= 0 || n1 <= n0) return 0;
     const int kblocks = K / 32, mblocks = (M + 15) / 16, mpairs = (mblocks + 1) / 2;
     const size_t stride = (size_t)K * 2;
@@ -113,20 +116,22 @@ int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, fl
             int k1 = k0 + JK_AMX_KPASS < kblocks ? k0 + JK_AMX_KPASS : kblocks;
             for (int mp = 0; mp < mpairs; mp++) {
                 int mb = 2 * mp;
-                const uint16_t *b0 = packed + (size_t)mb * kblocks * 512;
-                const uint16_t *b1 = mb + 1 < mblocks ? b0 + (size_t)kblocks * 512 : b0;
+                const size_t off0 = (size_t)mb * kblocks * 512;
+                const size_t off1 = mb + 1 < mblocks ? off0 + (size_t)kblocks * 512 : off0;
                 float *c = acc + (size_t)mp * 1024;
                 if (k0 == 0) { _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3); }
                 else { _tile_loadd(0, c, 64); _tile_loadd(1, c + 256, 64); _tile_loadd(2, c + 512, 64); _tile_loadd(3, c + 768, 64); }
                 for (int kb = k0; kb < k1; kb++) {
                     _tile_loadd(4, wblock + kb * 32, stride);
                     _tile_loadd(5, wblock + (size_t)16 * K + kb * 32, stride);
-                    _tile_loadd(6, b0 + (size_t)kb * 512, 64);
-                    _tile_loadd(7, b1 + (size_t)kb * 512, 64);
-                    _tile_dpbf16ps(0, 4, 6);
-                    _tile_dpbf16ps(1, 4, 7);
-                    _tile_dpbf16ps(2, 5, 6);
-                    _tile_dpbf16ps(3, 5, 7);
+                    for (int p = 0; p < pieces; p++) {
+                        _tile_loadd(6, packs[p] + off0 + (size_t)kb * 512, 64);
+                        _tile_loadd(7, packs[p] + off1 + (size_t)kb * 512, 64);
+                        _tile_dpbf16ps(0, 4, 6);
+                        _tile_dpbf16ps(1, 4, 7);
+                        _tile_dpbf16ps(2, 5, 6);
+                        _tile_dpbf16ps(3, 5, 7);
+                    }
                 }
                 _tile_stored(0, c, 64); _tile_stored(1, c + 256, 64); _tile_stored(2, c + 512, 64); _tile_stored(3, c + 768, 64);
             }
@@ -151,6 +156,44 @@ int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, fl
     return 1;
 }
 
+int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
+                     const float *bias) {
+    const uint16_t *packs[1] = { packed };
+    return gemm_amx(W, K, packs, 1, M, y, ldy, n0, n1, bias);
+}
+
+int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
+                      const float *bias) {
+    size_t count = jk_amx_packed_count(K, M);
+    const uint16_t *packs[3] = { packed3, packed3 + count, packed3 + 2 * count };
+    return gemm_amx(W, K, packs, 3, M, y, ldy, n0, n1, bias);
+}
+
+static inline uint16_t round_bf16(float f) {
+    union { float f; uint32_t u; } v = { f };
+    if ((v.u & 0x7F800000u) == 0x7F800000u) return (uint16_t)((v.u >> 16) | ((v.u & 0xFFFF) ? 0x40 : 0));
+    return (uint16_t)((v.u + 0x7FFFu + ((v.u >> 16) & 1u)) >> 16);
+}
+static inline float widen_bf16(uint16_t h) { union { uint32_t u; float f; } v = { (uint32_t)h << 16 }; return v.f; }
+
+void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t *scratch) {
+    // x = hi + mid + lo with each part the bf16 rounding of what the previous parts left: 3 × 8 significant bits
+    // cover f32's 24, so the parts carry x exactly but for residues below bf16's normal range (|x| < ~1e-31).
+    size_t n = (size_t)M * K, count = jk_amx_packed_count(K, M);
+    uint16_t *hi = scratch, *mid = scratch + n, *lo = scratch + 2 * n;
+    for (size_t i = 0; i < n; i++) {
+        float v = x[i];
+        uint16_t h = round_bf16(v);
+        float r1 = v - widen_bf16(h);
+        uint16_t m = round_bf16(r1);
+        float r2 = r1 - widen_bf16(m);
+        hi[i] = h; mid[i] = m; lo[i] = round_bf16(r2);
+    }
+    jk_amx_pack(hi, K, M, packed3);
+    jk_amx_pack(mid, K, M, packed3 + count);
+    jk_amx_pack(lo, K, M, packed3 + 2 * count);
+}
+
 #else
 int jk_amx_available(void) { return 0; }
 void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed) { (void)x; (void)K; (void)M; (void)packed; }
@@ -159,5 +202,13 @@ int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, fl
                      const float *bias) {
     (void)W; (void)K; (void)packed; (void)M; (void)y; (void)ldy; (void)n0; (void)n1; (void)bias;
     return 0;
+}
+int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
+                      const float *bias) {
+    (void)W; (void)K; (void)packed3; (void)M; (void)y; (void)ldy; (void)n0; (void)n1; (void)bias;
+    return 0;
+}
+void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t *scratch) {
+    (void)x; (void)K; (void)M; (void)packed3; (void)scratch;
 }
 #endif

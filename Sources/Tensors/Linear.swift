@@ -257,9 +257,35 @@ public enum Linear {
         }
     }
 
+    /// f32 activations times bf16 weights on AMX tiles, for the f32 default: each activation split into three bf16
+    /// parts (hi + mid + lo = x), each part's products exact in f32, all accumulated in f32 — the error of f32
+    /// summation, as sgemm's (measured NMSE vs a Double product: 6e-14, where a plain f32 loop gives 7e-13), at a
+    /// third of the bf16 tile product's speed (600 rows × 5632×2048: ~0.6 s vs 2.5 s for the converted-tile sgemm on
+    /// this OpenBLAS). Results do not depend on the thread count or on the row count.
+    static func f32x3AMX(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
+                         bias: UnsafePointer<Float>?) {
+        let count = jk_amx_packed_count(Int32(k), Int32(m))
+        let packedRaw = UnsafeMutableRawPointer.allocate(byteCount: 3 * count * 2, alignment: 64)
+        let scratch = UnsafeMutablePointer<UInt16>.allocate(capacity: 3 * m * k)
+        defer { packedRaw.deallocate() }
+        let packed = packedRaw.bindMemory(to: UInt16.self, capacity: 3 * count)
+        jk_amx_pack_f32x3(x, Int32(k), Int32(m), packed, scratch)
+        scratch.deallocate()
+        let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
+        Parallel.forEachChunk((n + 31) / 32, minChunk: 2) { range in
+            let n0 = range.lowerBound * 32, n1 = min(n, range.upperBound * 32)
+            let done = jk_gemm_f32x3_amx(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n0), Int32(n1), bias)
+            precondition(done == 1, "AMX product refused after the checks passed")
+        }
+    }
+
     static func tiled(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                       bias: UnsafePointer<Float>?) {
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        if weight.dtype == .bf16 && usesAMX(rows: m, k: k) {
+            f32x3AMX(weight: weight, k: k, n: n, x: x, m: m, y: y, bias: bias)
+            return
+        }
         let w = UnsafeRawPointer(weight.rawPointer)
         if weight.dtype == .f32 {
             // The same fixed tiles with single-threaded sgemm: OpenBLAS's own threading splits a product by the

@@ -56,7 +56,7 @@ import TestSupport
     }
 
     @Test func missingFileIsAClearError() {
-        #expect(throws: JSONError.cannotRead(file: "/nonexistent/x.json", reason: "no such file")) {
+        #expect(throws: JSONError.cannotRead(file: "/nonexistent/x.json", reason: "no such file; the folder /nonexistent does not exist")) {
             try JSONReader.parse(file: "/nonexistent/x.json")
         }
     }

@@ -92,6 +92,16 @@ void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed);
 int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
                      const float *bias);
 
+/// f32 activations for the AMX product: each value split into three bf16 parts (hi + mid + lo = x, the bf16 rounding
+/// of what the previous parts left), packed as jk_amx_pack does, one after the other (3 × jk_amx_packed_count values).
+/// `scratch` holds 3·M·K values.
+void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t *scratch);
+
+/// jk_gemm_bf16_amx on the three parts of f32 activations (jk_amx_pack_f32x3): every product of a part and a bf16
+/// weight is exact in f32 and the sums accumulate in f32, so the error is of f32 summation, like sgemm's.
+int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
+                      const float *bias);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 

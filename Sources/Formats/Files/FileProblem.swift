@@ -49,7 +49,14 @@ public enum FileProblem {
         if FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder) {
             return isFolder.boolValue ? "no such file" : "\(parent) is a file, not a folder"
         }
-        return "no such file (no folder \(existingAncestor(of: path).map { "below \($0)" } ?? parent))"
+        // Name the first folder on the way that is missing.
+        var missing = parent
+        while true {
+            let up = (missing as NSString).deletingLastPathComponent
+            if up.isEmpty || up == missing || FileManager.default.fileExists(atPath: up) { break }
+            missing = up
+        }
+        return "no such file; the folder \(missing) does not exist"
     }
 
     static func existingAncestor(of path: String) -> String? {
