@@ -128,7 +128,7 @@ import TestSupport
         let dir = FixturePaths.temporaryDirectory("inception-list")
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir.path + "/sub", withIntermediateDirectories: true)
-        for name in ["b.png", "a.jpg", "C.PNG", "notes.txt", "sub/d.png", ".hidden.png"] { fm.createFile(atPath: dir.path + "/" + name, contents: Data([1])) }
+        for name in ["b.png", "a.jpg", "C.PNG", "notes.txt", "sub/d.png", ".hidden.png"] { _ = fm.createFile(atPath: dir.path + "/" + name, contents: Data([1])) }
         #expect(try ImageFolderListing.images(in: dir.path, mode: .pytorchFID) == [".hidden.png", "a.jpg", "b.png"])
         #expect(try ImageFolderListing.images(in: dir.path, mode: .clean) == ["C.PNG", "a.jpg", "b.png", "sub/d.png"])
         #expect(throws: InceptionError.self) { try ImageFolderListing.images(in: dir.path + "/sub/none", mode: .pytorchFID) }
@@ -143,7 +143,7 @@ import TestSupport
         }
         let hub = FixturePaths.temporaryDirectory("torch-home")
         try FileManager.default.createDirectory(atPath: hub.path + "/hub/checkpoints", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: hub.path + "/hub/checkpoints/" + InceptionWeights.torchFidelityFile, contents: Data([0]))
+        _ = FileManager.default.createFile(atPath: hub.path + "/hub/checkpoints/" + InceptionWeights.torchFidelityFile, contents: Data([0]))
         #expect(try InceptionWeights.locate(explicit: nil, environment: ["TORCH_HOME": hub.path]).hasSuffix(InceptionWeights.torchFidelityFile))
         #expect(try InceptionWeights.locate(explicit: nil, environment: ["JANUS_EVAL_INCEPTION_WEIGHTS": Self.tinyFolder + "/inception_tiny.pth"]).hasSuffix("inception_tiny.pth"))
     }
