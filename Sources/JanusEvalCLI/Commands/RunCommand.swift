@@ -127,6 +127,7 @@ struct RunCommand: ParsableCommand {
         request.out = out; request.weights = inceptionWeights; request.mode = mode; request.dims = dims
         request.batchSize = max(1, batchSize); request.cacheRoot = noCache ? nil : FeatureCache.defaultRoot()
         request.commandLine = CommandLine.arguments
+        InceptionOptions.noteSlowBLASCore()
         do {
             var lines: [String: FeatureProgressLine] = [:]
             let outcome = try FIDRun.run(request) { label, p in
