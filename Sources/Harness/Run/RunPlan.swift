@@ -37,7 +37,7 @@ public enum RunPlan {
     public static func make(_ request: RunRequest) throws -> Runner {
         let suiteID = request.suite.lowercased()
         if suiteID == "fid" {
-            throw HarnessError.usage("run fid needs Inception-v3 features, which arrive with the scorer networks (--inception-weights); until then use `janus-eval fid A.npz B.npz` on statistics made elsewhere")
+            throw HarnessError.usage("run fid takes --images DIR and --reference DIR|FILE.npz (FIDRun), not a model or answers")
         }
         let entry = try SuiteRegistry.entry(suiteID)
         let isGeneration = entry.type == GenEvalSuite.self

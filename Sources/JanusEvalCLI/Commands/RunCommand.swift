@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Models
+import Scorers
 import Tensors
 
 struct RunCommand: ParsableCommand {
@@ -9,7 +10,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a suite: generate or answer (or read outputs made elsewhere), score, and write a run folder.",
         discussion: """
-            Suites: geneval, pope, mmbench (fid arrives with the Inception scorer). Outputs come from one of:
+            Suites: geneval, pope, mmbench, fid. Outputs come from one of:
               --model NAME | --weights DIR   the model runs here (demo models: demo, demo-janus, demo-janusflow)
               --answers FILE                 POPE / MMBench answers made elsewhere (repeatable): JSON lines with
                                              question_id + text (LLaVA) or answer; MMBench index + prediction; or
@@ -17,6 +18,9 @@ struct RunCommand: ParsableCommand {
               --images DIR                   GenEval images generated elsewhere (GenEval's layout)
               --images-root DIR              POPE: the COCO image folder (e.g. val2014/; PNG or JPEG, found by signature)
               --detections FILE              GenEval detections made by another detector (needed until the detector lands)
+            fid takes --images DIR (the generated images) and --reference DIR | FILE.npz (images or pytorch-fid
+            statistics), plus --inception-weights, --fid-mode, --dims, --no-cache as `fid-stats` does; its report.json
+            holds the metrics fid and kid (lower is better; kid when both sides have features).
 
             The run folder (--out, default reports/<suite>-<model>-<8 hex of the configuration digest>/) holds
             items.jsonl (the journal: one line per scored item, fsync'd as it finishes), run.json, report.json,
@@ -35,6 +39,7 @@ struct RunCommand: ParsableCommand {
               janus-eval run mmbench --answers answers.jsonl --data MMBench_DEV_EN.tsv
               janus-eval run geneval --images generated/ --detections detections.jsonl
               janus-eval run pope --model pro-1b --data coco_pope_random.json --shard 2/3
+              janus-eval run fid --images generated/ --reference coco-val-stats.npz
             """)
 
     @Argument(help: "geneval, pope, mmbench (or fid).") var suite: String
@@ -58,6 +63,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "GenEval: classifier-free guidance weight.") var cfg: Float = 5
     @Option(help: "GenEval: sampling temperature.") var temperature: Float = 1
     @Option(help: "GenEval: images per prompt (default 4).") var samples: Int?
+    @Option(help: "fid: the reference, an image folder or pytorch-fid statistics (.npz).") var reference: String?
+    @Option(help: "fid: the Inception weights (default: $JANUS_EVAL_INCEPTION_WEIGHTS, else the torch hub cache).") var inceptionWeights: String?
+    @Option(help: "fid: pytorch-fid (default) or clean.") var fidMode = "pytorch-fid"
+    @Option(help: "fid: feature width, 2048 (default), 768, 192 or 64.") var dims = 2048
+    @Flag(help: "fid: do not read or write the feature cache.") var noCache = false
+    @Option(help: "fid: images per network batch.") var batchSize = 16
 
     func validate() throws {
         if model != nil && weights != nil { throw ValidationError("give one of --model NAME or --weights DIR") }
@@ -72,6 +83,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try ThreadSetting.validated(option: threads).applyWarning()
+        if suite.lowercased() == "fid" { return try runFID() }
         var request = RunRequest(suite: suite)
         request.data = data; request.images = imagesRoot ?? images; request.parser = parser; request.answers = answers
         request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
@@ -99,6 +111,41 @@ struct RunCommand: ParsableCommand {
         print(Self.summary(outcome))
         if outcome.interrupted { throw ExitCode(130) }
         if !outcome.failed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// `run fid`: the pipeline is FIDRun's; this parses and reports.
+    func runFID() throws {
+        guard let images, let reference else {
+            FileStandardError.write("janus-eval run fid: give --images DIR (the generated images) and --reference DIR|FILE.npz\n")
+            throw ExitCode(2)
+        }
+        guard let mode = FIDPreprocessing(rawValue: fidMode) else {
+            FileStandardError.write("janus-eval run fid: --fid-mode is pytorch-fid or clean, not \(fidMode)\n")
+            throw ExitCode(2)
+        }
+        var request = FIDRun.Request(images: images, reference: reference)
+        request.out = out; request.weights = inceptionWeights; request.mode = mode; request.dims = dims
+        request.batchSize = max(1, batchSize); request.cacheRoot = noCache ? nil : FeatureCache.defaultRoot()
+        request.commandLine = CommandLine.arguments
+        InceptionOptions.noteSlowBLASCore()
+        do {
+            var lines: [String: FeatureProgressLine] = [:]
+            let outcome = try FIDRun.run(request) { label, p in
+                lines[label, default: FeatureProgressLine(label: "fid \(label)")].update(p)
+            }
+            for warning in outcome.warnings { FileStandardError.write("warning: \(warning)\n") }
+            var text = "\(outcome.images) image(s) against \(outcome.referenceCount.map { "\($0) reference image(s)" } ?? "reference statistics")"
+            text += "\n  fid: " + String(format: "%.4f", outcome.fid)
+            if let kid = outcome.kid { text += "\n  kid: " + String(format: "%.6f ± %.6f", kid.mean, kid.std) }
+            text += "\njson:   \(outcome.reportPath)"
+            print(text)
+        } catch let error as HarnessError {
+            FileStandardError.write("janus-eval run: \(error)\n")
+            throw ExitCode(error.exitCode)
+        } catch {
+            FileStandardError.write("janus-eval run: \(error)\n")
+            throw ExitCode(1)
+        }
     }
 
     static func summary(_ o: Runner.Outcome) -> String {

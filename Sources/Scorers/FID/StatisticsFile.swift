@@ -26,4 +26,14 @@ public struct StatisticsFile: Sendable {
         }
         statistics = GaussianStatistics(mu: mu.doubles(), sigma: sigma.doubles(), sampleCount: features.map { $0.count / d })
     }
+
+    /// Writes `mu` and `sigma` as float64 (what `np.savez_compressed(path, mu=…, sigma=…)` holds; numpy's `np.load`
+    /// reads it, stored rather than deflated), and the features as float32 (n × d) when given.
+    public static func write(_ statistics: GaussianStatistics, features: [[Float]]? = nil, to path: String) throws {
+        let d = statistics.dimension
+        var arrays: [(name: String, array: NPYArray)] = [("mu", NPYArray(doubles: statistics.mu, shape: [d])),
+                                                         ("sigma", NPYArray(doubles: statistics.sigma, shape: [d, d]))]
+        if let features { arrays.append(("features", NPYArray(floats: features.flatMap { $0 }, shape: [features.count, d]))) }
+        try NPZArchive.write(arrays, to: path)
+    }
 }
