@@ -86,6 +86,8 @@ def test_strings():
         "supercalifragilisticexpialidocious", "antidisestablishmentarianism", "pneumonoultramicroscopic",
         "a photo of a potted plant and a hair drier", "a photo of a tv remote right of a computer keyboard",
         "<|startoftext|>", "<|endoftext|>", "hello<|endoftext|>",
+        "ΟΔΟΣ ΚΑΛΟΣ", "ΣΑΣ.", "Σ", "İstanbul", "it'ſ long s", "DŽ Lj ǅ", "ﬁne ligature", "ＦＵＬＬＷＩＤＴＨ", "“curly” ‘quotes’",
+        "&copy 2024", "&ampersand", "&notit;", "&hellip;", "&unknownentity;", "&#x1F600;", "&#99999999999;",
     ]
     prompts = geneval_prompts()
     templates = []
