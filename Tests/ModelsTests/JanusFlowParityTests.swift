@@ -29,6 +29,10 @@ import TestSupport
         let (mean, logvar) = vae.encode(try e.tensor(named: "encode.pixels"))
         #expect(maxDiff(mean, try e.tensor(named: "encode.mean"), "VAE encode mean") <= 1e-4)
         #expect(maxDiff(logvar, try e.tensor(named: "encode.logvar"), "VAE encode logvar") <= 1e-4)
+        // bf16: weights and convolution inputs rounded (the fixture's weights are bf16-representable already).
+        let bf16 = try AutoencoderKL(folder: Self.vaeFolder, precision: .bf16)
+        let worst = maxDiff(bf16.decode(try e.tensor(named: "decode.latent")), try e.tensor(named: "decode.sample"), "VAE decode, bf16")
+        #expect(worst > 0 && worst <= 0.2)
     }
 
     /// The SDXL-shaped run (block_out_channels [128, 256, 512, 512], 48×48 latents): not committed (335 MB).
@@ -101,6 +105,23 @@ import TestSupport
             total += pixels.count
         }
         print("JanusFlow 2-step generation: \(boundary) of \(total) uint8 values differ from the official loop's (all at rounding boundaries)")
+    }
+
+    /// --precision bf16 rounds the activations of every bf16-weight product (LLM, UViT, aligners) and t: close to
+    /// the f32 reference, not equal.
+    @Test func bf16PrecisionStaysCloseToTheReference() throws {
+        let model = try JanusFlowGenerationModel(folder: Self.flowFolder, precision: .bf16)
+        #expect(model.timestep(step: 29, steps: 30) == 968)   // 966.67 rounded to bf16, as the official bf16 run
+        let e = try expected("expected_flow.safetensors")
+        let prompts = try JSONReader.parse(file: FixturePaths.path("janusflow/expected_flow.json")).cursor.array("prompts")
+        let ids = try prompts[0].array("input_ids").map { try $0.asInt() }
+        let z0 = try e.tensor(named: "g0.noise")
+        let z = try model.sample(promptIDs: ids, padID: try prompts[0].int("pad_id"), initial: z0, cfgWeight: 2, steps: 2)
+        let want = try e.tensor(named: "g0.latents").toFloats(), got = z.toFloats()
+        let (worst, _) = NumericComparison.maxAbsDifference(got, want)
+        let mean = zip(got, want).map { Double(abs($0 - $1)) }.reduce(0, +) / Double(got.count)
+        print("bf16 precision, 2-step latents: max |Δ| \(worst), mean |Δ| \(mean)")
+        #expect(worst > 0 && worst <= 0.25 && mean <= 0.03)
     }
 
     @Test func prefixReuseEqualsFullRecompute() throws {

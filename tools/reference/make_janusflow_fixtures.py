@@ -23,6 +23,10 @@ float32 with bf16-rounded weights (so dt and t stay float32: the demo casts them
 
 With --sdxl DIR (not committed): a random SDXL-shaped VAE (stabilityai/sdxl-vae's config) in DIR plus
 DIR/expected_decode.safetensors for a [1,4,48,48] latent (the env-gated SDXL-shape parity test).
+With --fullsize DIR (not committed, ~4.1 GB): a full-size random JanusFlow-1.3B-shaped checkpoint (tensor names
+and shapes from the official class built on the meta device with the real sizes, seeded normal(0, 0.02) in bf16,
+model.safetensors) and the tokenizer files of make_fullsize_checkpoint.py, for the speed comparison
+(bench_janusflow_reference.py).
 """
 import argparse
 import json
@@ -142,7 +146,10 @@ def numpy_noise(run_seed, image, shape):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sdxl", help="also write a random SDXL-shaped VAE and its 48x48 decode here (not committed)")
+    parser.add_argument("--fullsize", help="only write a full-size random JanusFlow checkpoint here (not committed)")
     args = parser.parse_args()
+    if args.fullsize:
+        return fullsize(pathlib.Path(args.fullsize))
     torch.manual_seed(0)
     OUT.mkdir(parents=True, exist_ok=True)
     tensors, meta = {}, {"reference": "deepseek-ai/Janus @ 1daa72f janus/janusflow (unchanged) + demo/app_janusflow.py "
@@ -218,6 +225,51 @@ def main():
         save_file({"latent": lat.contiguous(), "sample": sample.contiguous()}, str(folder / "expected_decode.safetensors"))
         print(f"wrote {folder}")
     print(f"wrote {OUT} and {FLOW / 'vae'}")
+
+
+FULL_CONFIG = {
+    "model_type": "multi_modality", "architectures": ["MultiModalityCausalLM"], "torch_dtype": "bfloat16",
+    "vision_und_enc_config": {"cls": "CLIPVisionTower", "model_type": "vision_und_enc",
+                              "params": {"image_size": 384, "model_name": "siglip_large_patch16_384",
+                                         "select_feature": "same", "select_layer": -1}},
+    "vision_gen_enc_config": {"cls": "ShallowUViTEncoder", "model_type": "vision_gen_enc",
+                              "params": {"input_channels": 4, "stride": 2, "kernel_size": 2, "padding": 0,
+                                         "block_out_channels": [768], "layers_in_middle": 2, "hidden_size": 2048,
+                                         "elementwise_affine": True, "use_bias": True, "norm_eps": 1e-6,
+                                         "dropout": 0.0, "use_mid_block": True}},
+    "vision_gen_dec_config": {"cls": "ShallowUViTDecoder", "model_type": "vision_gen_dec",
+                              "params": {"in_channels": 768, "out_channels": 4, "block_out_channels": [768],
+                                         "upsamples": 1, "layers_in_middle": 2, "hidden_size": 2048,
+                                         "elementwise_affine": True, "norm_eps": 1e-6, "use_bias": True,
+                                         "dropout": 0.0, "use_mid_block": True}},
+    "language_config": {"model_type": "llama", "hidden_size": 2048, "intermediate_size": 5632, "num_hidden_layers": 24,
+                        "num_attention_heads": 16, "num_key_value_heads": 16, "vocab_size": 102400,
+                        "max_position_embeddings": 16384, "torch_dtype": "bfloat16"},
+}
+
+
+def fullsize(out):
+    import make_fullsize_checkpoint as fc
+    from janus.janusflow.models.modeling_vlm import MultiModalityCausalLM as FlowLM
+    from janus.janusflow.models.modeling_vlm import MultiModalityConfig as FlowConfig
+    out.mkdir(parents=True, exist_ok=True)
+    linspace = torch.linspace
+    torch.linspace = lambda *a, **k: linspace(*a, **{**k, "device": "cpu"})
+    try:
+        with torch.device("meta"):
+            model = FlowLM(FlowConfig(**FULL_CONFIG))
+    finally:
+        torch.linspace = linspace
+    gen = torch.Generator().manual_seed(4321)
+    state = {k: fc.random_tensor(k, tuple(v.shape), gen) for k, v in model.state_dict().items()
+             if not k.endswith("inv_freq")}
+    ref.write_json(out / "config.json", FULL_CONFIG)
+    ref.write_json(out / "tokenizer.json", fc.tokenizer_json())
+    for name in ["tokenizer_config.json", "special_tokens_map.json", "processor_config.json", "preprocessor_config.json"]:
+        src = ROOT.parent / "ckpt" / "pro-1b" / name
+        (out / name).write_bytes(src.read_bytes())
+    save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+    print(f"wrote {out}: {len(state)} tensors")
 
 
 if __name__ == "__main__":

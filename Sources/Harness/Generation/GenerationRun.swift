@@ -47,8 +47,8 @@ public struct GenerationRun {
         try prepareOutput()
         var request = self.request
         let flow = model.defaultSteps != nil
-        if !flow && (saveNoise || initNoise != nil) {
-            throw HarnessError.usage("--save-noise and --init-noise apply to flow models (janusflow-1.3b); this model draws tokens")
+        if !flow && (saveNoise || initNoise != nil || request.steps != nil) {
+            throw HarnessError.usage("--steps, --save-noise and --init-noise apply to flow models (janusflow-1.3b); this model draws tokens")
         }
         var noiseDType: String?
         if let initNoise, let shape = model.noiseShape {

@@ -11,8 +11,9 @@ public final class AutoencoderKL: @unchecked Sendable {
     public let folder: URL
     let decoder: VAEDecoder
     let encoder: VAEEncoder
-    /// `.bf16` rounds every convolution's and projection's input to bf16 when the weights are bf16 (the official
-    /// demo runs the VAE in bf16); the SDXL-VAE ships f32 weights, which always compute in f32.
+    /// `.bf16` rounds the convolution and projection weights to bf16 at load and every convolution's and
+    /// projection's input to bf16 (bf16 dot products where the CPU has them), as the official demo's bf16 VAE;
+    /// the normalisations, SiLU and attention scores stay f32. `.f32` computes with the stored (f32) weights.
     public let precision: ActivationPrecision
 
     /// The weight files looked for, in order.
@@ -27,8 +28,8 @@ public final class AutoencoderKL: @unchecked Sendable {
             throw ModelError.invalidConfig(file: folder.path, detail: "no VAE weights: expected one of \(Self.weightFiles.joined(separator: ", "))")
         }
         let loader = WeightLoader(try CheckpointFiles.openFile(file), sanitize: Self.sanitize)
-        decoder = try VAEDecoder(config: config, loader: loader)
-        encoder = try VAEEncoder(config: config, loader: loader)
+        decoder = try VAEDecoder(config: config, loader: loader, bf16Weights: precision == .bf16)
+        encoder = try VAEEncoder(config: config, loader: loader, bf16Weights: precision == .bf16)
         try loader.finish()
     }
 

@@ -76,14 +76,29 @@ enum VAEBlocks {
         return out
     }
 
-    /// Takes the blocks' weights under diffusers' names.
+    /// A float tensor rounded to bf16 (nearest, ties to even), as `vae.to(torch.bfloat16)` stores it.
+    static func bf16(_ t: Tensor) -> Tensor {
+        guard t.dtype != .bf16, t.count > 0 else { return t }
+        let bits = t.toF32().withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+        let out = Tensor(zeros: t.shape, dtype: .bf16)
+        bits.withUnsafeBytes { out.rawPointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        return out
+    }
+
+    /// Takes the blocks' weights under diffusers' names. `bf16Weights`: convolution and projection weights are
+    /// rounded to bf16 at load (the `--precision bf16` mode, as the official demo's bf16 VAE).
     struct Builder {
         let loader: WeightLoader
         let groups: Int
+        var bf16Weights = false
+        func weight(_ name: String, _ shape: [Int]) throws -> Tensor {
+            let w = try loader.take(name, shape: shape)
+            return bf16Weights ? VAEBlocks.bf16(w) : w
+        }
         func conv(_ name: String, _ out: Int, _ input: Int, _ k: Int, stride: Int = 1) throws -> VAEConv {
             var options = Conv2D.Options(stride: stride, padding: k / 2)
             if stride == 2 { options.padding = (0, 1, 0, 1) }   // Downsample2D(padding=0): F.pad (0, 1, 0, 1), then the conv
-            return VAEConv(weight: try loader.take(name + ".weight", shape: [out, input, k, k]),
+            return VAEConv(weight: try weight(name + ".weight", [out, input, k, k]),
                            bias: try loader.take(name + ".bias", shape: [out]), options: options)
         }
         func norm(_ name: String, _ c: Int) throws -> VAEGroupNorm {
@@ -96,7 +111,7 @@ enum VAEBlocks {
                            shortcut: input != out ? try conv(name + ".conv_shortcut", out, input, 1) : nil)
         }
         func linear(_ name: String, _ c: Int) throws -> (Tensor, Tensor) {
-            (try loader.take(name + ".weight", shape: [c, c]), try loader.take(name + ".bias", shape: [c]))
+            (try weight(name + ".weight", [c, c]), try loader.take(name + ".bias", shape: [c]))
         }
         func attention(_ name: String, _ c: Int) throws -> VAEAttention {
             VAEAttention(norm: try norm(name + ".group_norm", c), q: try linear(name + ".to_q", c), k: try linear(name + ".to_k", c),

@@ -12,8 +12,8 @@ struct VAEDecoder {
     let normOut: VAEGroupNorm
     let convOut: VAEConv
 
-    init(config: VAEConfig, loader: WeightLoader) throws {
-        let build = VAEBlocks.Builder(loader: loader, groups: config.normNumGroups)
+    init(config: VAEConfig, loader: WeightLoader, bf16Weights: Bool = false) throws {
+        let build = VAEBlocks.Builder(loader: loader, groups: config.normNumGroups, bf16Weights: bf16Weights)
         let latent = config.latentChannels, reversed = Array(config.blockOutChannels.reversed())
         postQuant = config.usePostQuantConv ? try build.conv("post_quant_conv", latent, latent, 1) : nil
         convIn = try build.conv("decoder.conv_in", reversed[0], latent, 3)

@@ -12,8 +12,8 @@ struct VAEEncoder {
     let convOut: VAEConv
     let quant: VAEConv?
 
-    init(config: VAEConfig, loader: WeightLoader) throws {
-        let build = VAEBlocks.Builder(loader: loader, groups: config.normNumGroups)
+    init(config: VAEConfig, loader: WeightLoader, bf16Weights: Bool = false) throws {
+        let build = VAEBlocks.Builder(loader: loader, groups: config.normNumGroups, bf16Weights: bf16Weights)
         let blocks = config.blockOutChannels, moments = 2 * config.latentChannels
         convIn = try build.conv("encoder.conv_in", blocks[0], config.inChannels, 3)
         var levels: [(resnets: [VAEResnetBlock], downsample: VAEConv?)] = []
