@@ -151,7 +151,7 @@ def tiny_janusflow(seed):
         "model_type": "multi_modality", "architectures": ["MultiModalityCausalLM"], "torch_dtype": "bfloat16",
         "vision_und_enc_config": {"cls": "CLIPVisionTower", "model_type": "vision_und_enc", "params": dict(VISION)},
         "vision_gen_enc_config": {"cls": "ShallowUViTEncoder", "model_type": "vision_gen_enc",
-                                  "params": {"input_channels": 4, "stride": 2, "kernel_size": 2, "padding": 0,
+                                  "params": {"input_channels": 4, "image_size": 32, "stride": 2, "kernel_size": 2, "padding": 0,
                                              "block_out_channels": [gen_width], "layers_in_middle": 2,
                                              "hidden_size": HIDDEN, "elementwise_affine": True, "use_bias": True,
                                              "norm_eps": 1e-6, "dropout": 0.0, "use_mid_block": True}},

@@ -7,6 +7,9 @@ import Suites
 /// (`images/<NNNNN>/metadata.jsonl` and `samples/<k:05>.png`), then judged on detections. One generation per
 /// prompt group: its seed is derived from the run seed and the prompt's index only, and image k samples with
 /// `TextToImageRequest.imageSeed(k)`, so an image never depends on shards, resume points or thread counts.
+/// Flow models (JanusFlow) draw image k's initial latents from the same seed (`TextToImageRequest.imageNoise`), or
+/// read them from `initNoiseDir/<NNNNN>.npy` ([samples, C, side, side]); `saveNoise` writes the latents used to
+/// `noiseFolder/<NNNNN>.npy` (the run folder's `noise/`), so `--init-noise-dir <run>/noise` replays the run.
 public final class TextToImageOutputs: ItemOutputSource {
     public let model: any TextToImage
     public let configuration: JSONObject
@@ -18,6 +21,12 @@ public final class TextToImageOutputs: ItemOutputSource {
     let cfgWeight: Float, temperature: Float
     let metadata: (Int) -> String?
     public private(set) var generationSeconds = 0.0
+    /// Flow models: Euler steps (nil: the model's default), replayed noise, saved noise.
+    public var steps: Int?
+    public var initNoiseDir: String?
+    public var saveNoise = false
+    /// Set by the planner with `imageFolder`: where `saveNoise` writes.
+    public var noiseFolder = ""
 
     /// - Parameter metadata: the prompt record (one JSON line) of a prompt index, written beside its images.
     public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: DetectionFileOutputs,
@@ -38,9 +47,16 @@ public final class TextToImageOutputs: ItemOutputSource {
         }
         let start = Date()
         let generated = Result<[RGBImage], any Error> {
-            let request = TextToImageRequest(prompt: prompt, images: samples, cfgWeight: cfgWeight, temperature: temperature,
-                                             seed: Self.promptSeed(run: seed, prompt: index))
+            var request = TextToImageRequest(prompt: prompt, images: samples, cfgWeight: cfgWeight, temperature: temperature,
+                                             seed: Self.promptSeed(run: seed, prompt: index), steps: steps)
+            if let initNoiseDir, let shape = model.noiseShape {
+                request.initialNoise = try NoiseFile.read(initNoiseDir + "/" + group + ".npy", images: samples, perImage: shape).noise
+            }
             let result = try model.generate(request, onStep: { _, _ in })
+            if saveNoise, let noise = result.initialNoise {
+                try FileManager.default.createDirectory(atPath: noiseFolder, withIntermediateDirectories: true)
+                try NoiseFile.write(noise, to: noiseFolder + "/" + group + ".npy")
+            }
             let folder = imageFolder + "/" + group
             try FileOutput.makeFolder(folder + "/samples")
             if let line = metadata(index) {

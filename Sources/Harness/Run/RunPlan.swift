@@ -22,9 +22,14 @@ public struct RunRequest: Sendable {
     public var seed: UInt64 = 0
     public var shard: ShardSpec = .whole
     public var fresh = false
-    public var cfgWeight: Float = 5
+    /// Guidance weight; nil takes the model's reference value (Janus 5, JanusFlow 2).
+    public var cfgWeight: Float?
     public var temperature: Float = 1
     public var samplesPerPrompt: Int?
+    /// Flow models (JanusFlow): Euler steps (nil: 30), initial noise per prompt (`<NNNNN>.npy`), save the noise used.
+    public var steps: Int?
+    public var initNoiseDir: String?
+    public var saveNoise = false
     /// Recorded under run.environment (never in the configuration).
     public var commandLine: [String] = []
 
@@ -70,13 +75,24 @@ public enum RunPlan {
                 }
                 let t2i = try ModelFactory.textToImage(folder: folder, options: build)
                 loadSeconds = Date().timeIntervalSince(start)
-                settings = JSONObject([("cfg", .double(Double(request.cfgWeight))), ("temperature", .double(Double(request.temperature))),
+                let cfg = request.cfgWeight ?? t2i.defaultCFGWeight
+                settings = JSONObject([("cfg", .double(Double(cfg))), ("temperature", .double(Double(request.temperature))),
                                        ("precision", .string(t2i.precision.rawValue)), ("template", .string(t2i.template.userRole))])
+                let flow = t2i.defaultSteps != nil
+                if flow {
+                    settings["steps"] = .int(Int64(request.steps ?? t2i.defaultSteps ?? 0))
+                    settings["init_noise_dir"] = request.initNoiseDir.map(JSONValue.string) ?? .null
+                    settings["noise_generator"] = .string(NoiseFile.generatorDescription)
+                } else if request.steps != nil || request.initNoiseDir != nil || request.saveNoise {
+                    throw HarnessError.usage("--steps, --init-noise-dir and --save-noise apply to flow models (janusflow-1.3b, demo-janusflow)")
+                }
                 let geneval = suite as! GenEvalSuite
-                source = TextToImageOutputs(model: t2i, name: description.name, configuration: description.json,
-                                            imageFolder: "", detections: try DetectionFileOutputs(file: detections),
-                                            seed: request.seed, cfgWeight: request.cfgWeight, temperature: request.temperature,
-                                            metadata: { geneval.prompts.indices.contains($0) ? geneval.prompts[$0].jsonLine : nil })
+                let outputs = TextToImageOutputs(model: t2i, name: description.name, configuration: description.json,
+                                                 imageFolder: "", detections: try DetectionFileOutputs(file: detections),
+                                                 seed: request.seed, cfgWeight: cfg, temperature: request.temperature,
+                                                 metadata: { geneval.prompts.indices.contains($0) ? geneval.prompts[$0].jsonLine : nil })
+                outputs.steps = request.steps; outputs.initNoiseDir = request.initNoiseDir; outputs.saveNoise = request.saveNoise
+                source = outputs
             } else {
                 let qa = try ModelFactory.visualQA(folder: folder, options: build)
                 loadSeconds = Date().timeIntervalSince(start)
@@ -104,7 +120,7 @@ public enum RunPlan {
         let runner = Runner(suite: suite, options: options, source: source, folder: folder, shard: request.shard, limit: request.limit,
                         seed: request.seed, settings: settings, environment: environment, fresh: request.fresh)
         runner.loadSeconds = loadSeconds
-        if let t2i = source as? TextToImageOutputs { t2i.imageFolder = folder + "/images" }
+        if let t2i = source as? TextToImageOutputs { t2i.imageFolder = folder + "/images"; t2i.noiseFolder = folder + "/noise" }
         return runner
     }
 

@@ -60,7 +60,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "This process's shard, i/n (1-based).") var shard: String?
     @Option(help: "Shard count for a Kubernetes Indexed Job (with JOB_COMPLETION_INDEX).") var shardCount: Int?
     @Flag(help: "Start over in the run folder (its journal is discarded).") var fresh = false
-    @Option(help: "GenEval: classifier-free guidance weight.") var cfg: Float = 5
+    @Option(help: "GenEval: classifier-free guidance weight (default: the model's, 5 for Janus, 2 for JanusFlow).") var cfg: Float?
     @Option(help: "GenEval: sampling temperature.") var temperature: Float = 1
     @Option(help: "GenEval: images per prompt (default 4).") var samples: Int?
     @Option(help: "fid: the reference, an image folder or pytorch-fid statistics (.npz).") var reference: String?
@@ -69,6 +69,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "fid: feature width, 2048 (default), 768, 192 or 64.") var dims = 2048
     @Flag(help: "fid: do not read or write the feature cache.") var noCache = false
     @Option(help: "fid: images per network batch.") var batchSize = 16
+    @Option(help: "GenEval with JanusFlow: Euler steps (default 30).") var steps: Int?
+    @Option(help: "GenEval with JanusFlow: the SDXL-VAE folder (default: $JANUS_EVAL_SDXL_VAE_WEIGHTS, <model>/vae, the HF cache).") var vae: String?
+    @Option(help: "GenEval with JanusFlow: start each prompt from DIR/<NNNNN>.npy (float32 [samples, 4, H/8, W/8]; see `generate --help`).") var initNoiseDir: String?
+    @Flag(help: "GenEval with JanusFlow: write each prompt's initial latents to <run folder>/noise/<NNNNN>.npy.") var saveNoise = false
 
     func validate() throws {
         if model != nil && weights != nil { throw ValidationError("give one of --model NAME or --weights DIR") }
@@ -78,7 +82,8 @@ struct RunCommand: ParsableCommand {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, not \(limit)") }
         if images != nil && imagesRoot != nil { throw ValidationError("give one of --images or --images-root (they name the same folder)") }
         if let samples, samples < 1 || samples > 64 { throw ValidationError("--samples must be between 1 and 64") }
-        guard cfg.isFinite, temperature.isFinite, temperature > 0 else { throw ValidationError("--cfg must be finite and --temperature positive and finite") }
+        guard cfg?.isFinite ?? true, temperature.isFinite, temperature > 0 else { throw ValidationError("--cfg must be finite and --temperature positive and finite") }
+        if let steps, steps < 1 || steps > 1000 { throw ValidationError("--steps must be between 1 and 1000, not \(steps)") }
     }
 
     func run() throws {
@@ -88,10 +93,11 @@ struct RunCommand: ParsableCommand {
         request.data = data; request.images = imagesRoot ?? images; request.parser = parser; request.answers = answers
         request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
         request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
+        request.steps = steps; request.initNoiseDir = initNoiseDir; request.saveNoise = saveNoise
         request.commandLine = CommandLine.arguments
         request.model = weights.map(ModelSource.folder) ?? model.map(ModelSource.preset)
         request.buildOptions = ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32,
-                                                 template: template.map { $0 == "pro" ? .pro : .plain })
+                                                 template: template.map { $0 == "pro" ? .pro : .plain }, vaeFolder: vae)
         let outcome: Runner.Outcome
         do {
             if let shard { request.shard = try ShardSpec(parsing: shard) }

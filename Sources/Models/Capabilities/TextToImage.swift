@@ -14,11 +14,22 @@ public struct TextToImageRequest: Sendable {
     public var seed: UInt64
     /// Stop after this many token steps (benchmarks; the result is then not a whole image and is not decoded).
     public var stepLimit: Int?
+    /// Flow models (JanusFlow): Euler steps; nil takes the model's default (30).
+    public var steps: Int?
+    /// Flow models: start from these latents [images, C, side, side] instead of drawing them (`--init-noise`).
+    public var initialNoise: Tensor?
 
     public init(prompt: String, images: Int = 4, cfgWeight: Float = 5, temperature: Float = 1, greedy: Bool = false,
-                seed: UInt64 = 0, stepLimit: Int? = nil) {
+                seed: UInt64 = 0, stepLimit: Int? = nil, steps: Int? = nil, initialNoise: Tensor? = nil) {
         self.prompt = prompt; self.images = images; self.cfgWeight = cfgWeight; self.temperature = temperature
-        self.greedy = greedy; self.seed = seed; self.stepLimit = stepLimit
+        self.greedy = greedy; self.seed = seed; self.stepLimit = stepLimit; self.steps = steps; self.initialNoise = initialNoise
+    }
+
+    /// Flow models: image i's initial latent, `count` standard normals from numpy's default_rng seeded with
+    /// `imageSeed(i)` by Box–Muller (`NumpyRandom.standardNormals`), in [C, side, side] order.
+    public func imageNoise(_ index: Int, count: Int) -> [Float] {
+        var rng = NumpyRandom(seed: imageSeed(index))
+        return rng.standardNormals(count)
     }
 
     /// splitmix64(seed ⊕ splitmix64(i + 0x9E3779B9)): an image's generator depends only on the run seed and its
@@ -61,9 +72,12 @@ public struct TextToImageResult: Sendable {
     /// The image tokens of each image (empty for families that do not draw tokens).
     public var tokens: [[Int]]
     public var timings: TextToImageTimings
+    /// Flow models: the initial latents the images started from [images, C, side, side] (drawn or given).
+    public var initialNoise: Tensor?
 
-    public init(images: [RGBImage], promptIDs: [Int], tokens: [[Int]], timings: TextToImageTimings) {
+    public init(images: [RGBImage], promptIDs: [Int], tokens: [[Int]], timings: TextToImageTimings, initialNoise: Tensor? = nil) {
         self.images = images; self.promptIDs = promptIDs; self.tokens = tokens; self.timings = timings
+        self.initialNoise = initialNoise
     }
 }
 
@@ -76,4 +90,17 @@ public protocol TextToImage: AnyObject, Sendable {
     var imageSize: Int { get }
     /// `onStep(done, total)` after each token step, for progress.
     func generate(_ request: TextToImageRequest, onStep: (Int, Int) -> Void) throws -> TextToImageResult
+    /// The guidance weight the reference uses when none is given (Janus: 5; JanusFlow: 2).
+    var defaultCFGWeight: Float { get }
+    /// Flow models: the reference's number of Euler steps (30); nil for token models.
+    var defaultSteps: Int? { get }
+    /// Flow models: one image's initial latent shape [C, side, side] (`--init-noise` files are [P] + this); nil
+    /// for token models.
+    var noiseShape: [Int]? { get }
+}
+
+extension TextToImage {
+    public var defaultCFGWeight: Float { 5 }
+    public var defaultSteps: Int? { nil }
+    public var noiseShape: [Int]? { nil }
 }

@@ -8,9 +8,11 @@ public struct ModelBuildOptions: Sendable {
     public var precision: ActivationPrecision
     /// Chat roles; nil lets the family decide (for Janus: Pro roles when the tokenizer has `<|User|>`).
     public var template: ChatTemplate?
+    /// JanusFlow: the SDXL-VAE folder (`--vae`); nil lets `VAELocator` find it.
+    public var vaeFolder: String?
 
-    public init(precision: ActivationPrecision = .f32, template: ChatTemplate? = nil) {
-        self.precision = precision; self.template = template
+    public init(precision: ActivationPrecision = .f32, template: ChatTemplate? = nil, vaeFolder: String? = nil) {
+        self.precision = precision; self.template = template; self.vaeFolder = vaeFolder
     }
 }
 

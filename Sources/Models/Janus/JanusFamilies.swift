@@ -21,10 +21,10 @@ public enum JanusFamily: ModelFamily {
 }
 
 /// JanusFlow-1.3B: `multi_modality` with `vision_und_enc_config`; understanding like Janus (one Linear aligner and a
-/// learned begin-of-image vector).
+/// learned begin-of-image vector); text-to-image by rectified flow on SDXL-VAE latents (`JanusFlowTextToImage`).
 public enum JanusFlowFamily: ModelFamily {
     public static let id = "janusflow"
-    public static let capabilities: [ModelCapability] = [.visualQA]
+    public static let capabilities: [ModelCapability] = [.visualQA, .textToImage]
 
     public static func reads(config: JSONObject) -> Bool {
         config["model_type"] == .string("multi_modality") && config["vision_und_enc_config"] != nil
@@ -35,7 +35,7 @@ public enum JanusFlowFamily: ModelFamily {
     }
 
     public static func textToImage(folder: URL, options: ModelBuildOptions) throws -> any TextToImage {
-        throw ModelError.missingCapability(family: id, capability: ModelCapability.textToImage.rawValue,
-                                           detail: "JanusFlow's rectified-flow generation is not built yet (it offers VisualQA)")
+        let vae = try VAELocator().locate(explicit: options.vaeFolder, modelFolder: folder)
+        return try JanusFlowTextToImage(folder: folder, vaeFolder: vae, template: options.template, precision: options.precision)
     }
 }
