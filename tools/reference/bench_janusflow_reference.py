@@ -34,10 +34,17 @@ def main():
     folder = pathlib.Path(args.ckpt)
     config = json.loads((folder / "config.json").read_text())
     t0 = time.time()
-    with torch.device("meta"):
-        model = MultiModalityCausalLM(MultiModalityConfig(**config))
+    linspace = torch.linspace   # timm's drop-path schedule calls .item() on a linspace: keep that one on the CPU
+    torch.linspace = lambda *a, **k: linspace(*a, **{**k, "device": "cpu"})
+    try:
+        with torch.device("meta"):
+            model = MultiModalityCausalLM(MultiModalityConfig(**config))
+    finally:
+        torch.linspace = linspace
     state = load_file(str(folder / "model.safetensors"))
     model.load_state_dict(state, strict=False, assign=True)
+    from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding
+    model.language_model.model.rotary_emb = LlamaRotaryEmbedding(config=model.language_model.config)   # a buffer, not saved
     model = model.to(dtype).eval()
     for name, buf in model.named_buffers():
         if buf.is_meta:
