@@ -28,6 +28,7 @@ struct JanusEval: ParsableCommand {
 
     /// Environment variables are checked like the options they stand for, before any command runs.
     static func main() {
+        OpenBLASCoreChoice.reexecIfSlowCore()
         do { _ = try ThreadSetting.resolve(option: nil); _ = try MemoryBudget.available() } catch {
             FileStandardError.write("Error: \(error)\n")
             Glibc.exit(64)
