@@ -69,8 +69,10 @@ public enum FuzzTargets {
             for (_, a) in arrays { _ = a.doubles().reduce(0, +) }
         },
         FuzzTarget("json", "JSONReader (json-c, strict) → JSONValue; typed cursor access and the Codable bridge",
-                   seeds: ["Tests/Fixtures/fuzz/seeds/json", "Tests/Fixtures/janus/pro-tiny", "Tests/Fixtures/checkpoints/tiny-sharded-safetensors"],
-                   extensions: ["config.json", ".index.json", "_config.json", "special_tokens_map.json", ".json"]) { data in
+                   seeds: ["Tests/Fixtures/fuzz/seeds/json", "Tests/Fixtures/janus/pro-tiny/config.json",
+                           "Tests/Fixtures/janus/pro-tiny/preprocessor_config.json", "Tests/Fixtures/janus/pro-tiny/special_tokens_map.json",
+                           "Tests/Fixtures/checkpoints/tiny-sharded-safetensors/model.safetensors.index.json"],
+                   extensions: [".json"]) { data in
             let doc = try JSONReader.parse(data, file: "fuzz.json")
             walk(doc.cursor)
             _ = try? doc.root.decode(JSONValue.self)
@@ -86,7 +88,8 @@ public enum FuzzTargets {
             for row in table.rows { _ = row.map(TSVTable.isPandasMissing) }
         },
         FuzzTarget("tokenizer", "BPETokenizer from tokenizer.json (cut-down seeds), then encode and decode",
-                   seeds: ["Tests/Fixtures/janus/pro-tiny", "Tests/Fixtures/janus/janus-tiny"], extensions: ["tokenizer.json"]) { data in
+                   seeds: ["Tests/Fixtures/janus/pro-tiny", "Tests/Fixtures/janus/janus-tiny"], extensions: ["tokenizer.json"],
+                   maxLength: 18_000) { data in
             let tokenizer = try BPETokenizer(document: JSONReader.parse(data, file: "fuzz/tokenizer.json"))
             let ids = tokenizer.encode("<|User|>: Is there a dog in the image? 12 cats, naïve 😀\n", addBOS: true)
             _ = tokenizer.decode(ids + [-1, 0, 99_999_999, Int.max, Int.min], skipSpecialTokens: false)

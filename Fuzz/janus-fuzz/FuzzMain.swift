@@ -23,7 +23,7 @@ nonisolated(unsafe) var selected: FuzzTarget?
     static func main() {
         let arguments = CommandLine.arguments
         if arguments.count >= 2, arguments[1] == "--list" {
-            for t in FuzzTargets.all { print("\(t.name)\t\(t.summary)") }
+            for t in FuzzTargets.all { print("\(t.name)\t\(t.maxLength)\t\(t.summary)") }
             return
         }
         if arguments.count == 3, arguments[1] == "--seeds" {
