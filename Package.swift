@@ -61,6 +61,12 @@ let package = Package(
         .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Scorers", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
 
+        // Fuzzing (Fuzz/README.md, tools/fuzz): one target per reader in FuzzTargets; janus-fuzz runs them under libFuzzer
+        // when built with -sanitize=fuzzer (tools/fuzz), and replays files through them in the normal build.
+        .target(name: "FuzzTargets", dependencies: ["Harness", "Suites", "Models", "Formats", "Tensors"], path: "Fuzz/FuzzTargets"),
+        .executableTarget(name: "janus-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/janus-fuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["TestSupport", "FuzzTargets", "Formats"], path: "Tests/FuzzTests"),
+
         // Layering check (tools/check-deps): Package.swift lists exactly what each target imports; layers point down.
         .testTarget(name: "LayeringTests", path: "Tests/LayeringTests"),
 

@@ -9,7 +9,8 @@ struct LayeringPolicy: Sendable {
     ///      CZlib, CPNGCodec, CKernels and any later shim (a CJPEG, …). They need no entry: the checker puts
     ///      them here itself. A C module may depend only on other C modules.
     ///   1  Tensors        2  Formats        3  Models        4  Scorers
-    ///   5  Suites         6  Harness        7  JanusEvalCLI (`janus-eval`), and JanusBench (`janus-bench`) beside it
+    ///   5  Suites         6  Harness        7  JanusEvalCLI (`janus-eval`), and JanusBench (`janus-bench`) beside it,
+    ///   and FuzzTargets (one fuzz target per reader) beside them    8  janus-fuzz (the libFuzzer driver)
     ///
     /// Test targets and the names in `outsideLayers` are outside the order: they may depend on anything,
     /// a test target must depend on the target it tests, and no layered target may depend on them.
@@ -34,10 +35,12 @@ struct LayeringPolicy: Sendable {
             "Harness": 6,
             "JanusEvalCLI": 7,
             "JanusBench": 7,
+            "FuzzTargets": 7,
+            "janus-fuzz": 8,
         ],
         outsideLayers: ["TestSupport", "KernelCodegen", "janus-codegen"],
         cModuleUsers: ["Tensors", "Formats", "JanusBench"],
-        testedTargets: ["CLITests": "JanusEvalCLI", "LayeringTests": nil, "CodegenTests": "KernelCodegen"],
+        testedTargets: ["CLITests": "JanusEvalCLI", "LayeringTests": nil, "CodegenTests": "KernelCodegen", "FuzzTests": "FuzzTargets"],
         systemModules: [
             "Swift", "_Concurrency", "_StringProcessing", "Foundation", "FoundationEssentials",
             "FoundationInternationalization", "FoundationNetworking", "FoundationXML", "Dispatch",

@@ -61,7 +61,7 @@ public final class ZipArchive: @unchecked Sendable {
                 throw malformed("ZIP64 sizes without a ZIP64 locator")
             }
             let record = try u64(locator + 8)
-            guard record >= 0, record + 56 <= size, file.loadLE(UInt32.self, at: record) == 0x0606_4b50 else {
+            guard record >= 0, record <= size - 56, file.loadLE(UInt32.self, at: record) == 0x0606_4b50 else {
                 throw malformed("ZIP64 end record offset \(record) is invalid")
             }
             count = try u64(record + 32)
@@ -100,7 +100,7 @@ public final class ZipArchive: @unchecked Sendable {
                 }
                 e += 4 + length
             }
-            guard localOffset + 30 <= size, file.loadLE(UInt32.self, at: localOffset) == 0x0403_4b50 else {
+            guard localOffset >= 0, localOffset <= size - 30, file.loadLE(UInt32.self, at: localOffset) == 0x0403_4b50 else {
                 throw malformed("entry '\(name)': local header at byte \(localOffset) is missing or damaged (truncated file?)")
             }
             let dataOffset = localOffset + 30 + u16(localOffset + 26) + u16(localOffset + 28)
@@ -137,8 +137,15 @@ public final class ZipArchive: @unchecked Sendable {
         }
     }
 
+    /// Deflate expands at most 1032:1; an entry claiming more than that is a decompression bomb (or damaged),
+    /// refused before its output is allocated.
+    static let maxDeflateRatio = 1032
+
     private func inflate(_ entry: Entry) throws -> [UInt8] {
-        guard entry.uncompressedSize <= 1 << 34 else { throw malformed("entry '\(entry.name)' claims \(entry.uncompressedSize) bytes") }
+        let (bound, overflow) = entry.compressedSize.multipliedReportingOverflow(by: Self.maxDeflateRatio)
+        guard entry.uncompressedSize <= 1 << 34, overflow || entry.uncompressedSize <= bound + 64 else {
+            throw malformed("entry '\(entry.name)' claims \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed bytes (more than deflate can expand to: a decompression bomb or a damaged archive)")
+        }
         var output = [UInt8](repeating: 0, count: entry.uncompressedSize)
         var stream = z_stream()
         guard inflateInit2_(&stream, -15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -147,14 +154,23 @@ public final class ZipArchive: @unchecked Sendable {
         defer { inflateEnd(&stream) }
         let input = file.bytes(entry.dataOffset, entry.compressedSize)!
         var status: Int32 = Z_OK
+        var produced = 0
         output.withUnsafeMutableBytes { out in
-            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            stream.avail_in = UInt32(entry.compressedSize)
-            stream.next_out = out.baseAddress?.assumingMemoryBound(to: UInt8.self)
-            stream.avail_out = UInt32(entry.uncompressedSize)
-            status = CZlib.inflate(&stream, Z_FINISH)
+            // zlib counts in 32 bits: feed and drain in chunks below 4 GiB.
+            var consumed = 0
+            let chunk = Int(UInt32.max >> 1)
+            repeat {
+                let inCount = min(chunk, input.count - consumed), outCount = min(chunk, out.count - produced)
+                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.advanced(by: consumed).assumingMemoryBound(to: UInt8.self))
+                stream.avail_in = UInt32(inCount)
+                stream.next_out = out.baseAddress?.advanced(by: produced).assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(outCount)
+                status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                consumed += inCount - Int(stream.avail_in)
+                produced += outCount - Int(stream.avail_out)
+            } while status == Z_OK && (stream.avail_out == 0 || stream.avail_in == 0) && consumed < input.count && produced < out.count
         }
-        guard status == Z_STREAM_END, Int(stream.total_out) == entry.uncompressedSize else {
+        guard status == Z_STREAM_END, produced == entry.uncompressedSize else {
             throw malformed("entry '\(entry.name)' does not inflate to its stated \(entry.uncompressedSize) bytes (corrupt data, zlib status \(status))")
         }
         return output

@@ -9,6 +9,18 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let size: Int
     public let base: UnsafeRawPointer
+    /// True when `base` is our own allocation (an empty file, or bytes given in memory), not a mapping.
+    private let allocated: Bool
+
+    /// The bytes of a file already in memory (tests and fuzz targets), copied; `path` only names it in messages.
+    public init(bytes: [UInt8], path: String) {
+        self.path = path
+        size = bytes.count
+        let p = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 64)
+        bytes.withUnsafeBytes { if let b = $0.baseAddress { p.copyMemory(from: b, byteCount: $0.count) } }
+        base = UnsafeRawPointer(p)
+        allocated = true
+    }
 
     public init(path: String) throws {
         self.path = path
@@ -22,16 +34,18 @@ public final class MappedFile: @unchecked Sendable {
         if size == 0 {
             // mmap of zero bytes fails; an empty file is still a valid (malformed) input to report on.
             base = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 64))
+            allocated = true
             return
         }
         let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let p, p != MAP_FAILED else { throw CheckpointError.cannotOpen(file: path, reason: "mmap failed: \(String(cString: strerror(errno)))") }
         base = UnsafeRawPointer(p)
+        allocated = false
     }
 
     deinit {
-        if size > 0 { munmap(UnsafeMutableRawPointer(mutating: base), size) }
-        else { UnsafeMutableRawPointer(mutating: base).deallocate() }
+        if allocated { UnsafeMutableRawPointer(mutating: base).deallocate() }
+        else { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 
     /// The bytes [offset, offset+count) as a buffer, or nil when out of range.

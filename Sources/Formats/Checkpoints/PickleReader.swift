@@ -14,8 +14,14 @@ public struct PickleReader {
     var position: Int
     let persistentLoad: PersistentLoader?
 
-    static let maxStack = 10_000_000
-    static let maxMemo = 10_000_000
+    /// Limits far above any real checkpoint (a state dict nests a few levels and holds thousands of entries),
+    /// checked while the value is built: the stack and memo sizes, the items of one container, and the nesting
+    /// depth of containers (tuples, lists, dicts, calls), so a hostile file of 40,000 nested tuples is refused
+    /// at the opcode that goes past the limit instead of overflowing the stack.
+    public static let maxDepth = 1_000
+    public static let maxStack = 10_000_000
+    public static let maxMemo = 10_000_000
+    public static let maxItems = 10_000_000
     static let allowedGlobals: Set<String> = [
         "collections.OrderedDict",
         "torch._utils._rebuild_tensor_v2",
@@ -72,24 +78,78 @@ public struct PickleReader {
     }
 
     /// Runs the pickle up to STOP and returns its value.
+    ///
+    /// Every container is built with its nesting depth known (a leaf is 0, a container one more than its deepest
+    /// item), and a depth past `maxDepth` is refused while building: nothing that walks or frees the value
+    /// afterwards (descriptions, the state-dict walk, the recursive deinit of the indirect enum) can overflow
+    /// the stack. A list or dict can only grow while it is not yet an item of another container, and never
+    /// into itself: the value is always a finite tree (shared items allowed), so it has no cycle to leak or loop.
     public mutating func load() throws -> PickleValue {
-        var stack: [PickleValue] = []
+        var stack: [Slot] = []
         var marks: [Int] = []
-        var memo: [Int: PickleValue] = [:]
+        var memo: [Int: Slot] = [:]
 
-        func pop() throws -> PickleValue {
+        func pop() throws -> Slot {
             guard let v = stack.popLast() else { throw error("stack underflow") }
             return v
         }
-        func popMark() throws -> [PickleValue] {
+        func popMark() throws -> [Slot] {
             guard let m = marks.popLast(), m <= stack.count else { throw error("MARK expected") }
             let items = Array(stack[m...])
             stack.removeSubrange(m...)
             return items
         }
-        func push(_ v: PickleValue) throws {
+        func push(_ v: PickleValue) throws { try push(Slot(v)) }
+        func push(_ slot: Slot) throws {
             guard stack.count < Self.maxStack else { throw error("stack deeper than \(Self.maxStack)") }
-            stack.append(v)
+            stack.append(slot)
+        }
+        func store(_ key: Int, at offset: Int) throws {
+            guard let top = stack.last else { throw error("PUT on an empty stack", at: offset) }
+            guard memo.count < Self.maxMemo || memo[key] != nil else {
+                throw error("more than \(Self.maxMemo) memo entries", at: offset)
+            }
+            memo[key] = top
+        }
+        /// The depth of a container holding `items`, checked against the limit; seals the items.
+        func depth(holding items: [Slot], at offset: Int, atLeast current: Int = 1) throws -> Int {
+            var deepest = current - 1
+            for item in items { deepest = max(deepest, item.depth) }
+            guard deepest < Self.maxDepth else {
+                throw error("containers nested \(deepest + 1) deep; the limit is \(Self.maxDepth) (a state dict nests a few levels)", at: offset)
+            }
+            for item in items { item.seal() }
+            return deepest + 1
+        }
+        /// The list or dict on top of the stack, about to receive `items`.
+        func growable(_ items: [Slot], _ opcode: String, at offset: Int) throws -> Slot {
+            guard let target = stack.last else { throw error("\(opcode) on an empty stack", at: offset) }
+            let (sealed, count): (Bool, Int)
+            switch target.value {
+            case .list(let l):
+                (sealed, count) = (l.sealed, l.items.count)
+                guard !items.contains(where: { if case .list(let x) = $0.value { return x === l }; return false }) else {
+                    throw error("\(opcode) puts a list into itself (a cyclic object is not a state dict)", at: offset)
+                }
+            case .dict(let d):
+                (sealed, count) = (d.sealed, d.pairs.count)
+                guard !items.contains(where: { if case .dict(let x) = $0.value { return x === d }; return false }) else {
+                    throw error("\(opcode) puts a dict into itself (a cyclic object is not a state dict)", at: offset)
+                }
+            default:
+                throw error("\(opcode) on \(target.value), which is not a \(opcode.hasPrefix("APPEND") ? "list" : "dict")", at: offset)
+            }
+            guard !sealed else {
+                throw error("\(opcode) changes a container that is already an item of another one (a cyclic or self-modifying object is not a state dict)", at: offset)
+            }
+            guard count + items.count <= Self.maxItems else {
+                throw error("a container with more than \(Self.maxItems) items", at: offset)
+            }
+            return target
+        }
+        func pairs(_ items: [Slot], _ opcode: String, at offset: Int) throws -> [(PickleValue, PickleValue)] {
+            guard items.count % 2 == 0 else { throw error("\(opcode) with an odd number of items", at: offset) }
+            return stride(from: 0, to: items.count, by: 2).map { (items[$0].value, items[$0 + 1].value) }
         }
 
         while true {
@@ -99,11 +159,13 @@ public struct PickleReader {
             case 0x80: _ = try byte()                                   // PROTO
             case 0x95: _ = try read(8)                                  // FRAME
             case 0x2E:                                                  // STOP
-                return try pop()
-            case 0x28: marks.append(stack.count)                        // MARK
+                return try pop().value
+            case 0x28:                                                  // MARK
+                guard marks.count < Self.maxStack else { throw error("more than \(Self.maxStack) open MARKs", at: opStart) }
+                marks.append(stack.count)
             case 0x7D: try push(.dict(PickleDict()))                    // EMPTY_DICT
             case 0x5D: try push(.list(PickleList()))                    // EMPTY_LIST
-            case 0x29: try push(.tuple([]))                             // EMPTY_TUPLE
+            case 0x29: try push(Slot(.tuple([]), depth: 1))             // EMPTY_TUPLE
             case 0x4E: try push(.none)                                  // NONE
             case 0x88: try push(.bool(true))                            // NEWTRUE
             case 0x89: try push(.bool(false))                           // NEWFALSE
@@ -135,42 +197,48 @@ public struct PickleReader {
                 let n = (op == 0x43 || op == 0x55) ? Int(try byte()) : try uint(op == 0x8E ? 8 : 4)
                 let raw = try read(n)
                 try push(op == 0x55 || op == 0x54 ? .string(String(decoding: raw, as: UTF8.self)) : .bytes(Array(raw)))
-            case 0x85: try push(.tuple([try pop()]))                    // TUPLE1
-            case 0x86:                                                  // TUPLE2
-                let b = try pop(), a = try pop(); try push(.tuple([a, b]))
-            case 0x87:                                                  // TUPLE3
-                let c = try pop(), b = try pop(), a = try pop(); try push(.tuple([a, b, c]))
-            case 0x74: try push(.tuple(try popMark()))                  // TUPLE
+            case 0x85, 0x86, 0x87, 0x74:                                // TUPLE1, TUPLE2, TUPLE3, TUPLE
+                var items: [Slot]
+                if op == 0x74 { items = try popMark() } else {
+                    items = []
+                    for _ in 0..<Int(op - 0x84) { items.append(try pop()) }
+                    items.reverse()
+                }
+                guard items.count <= Self.maxItems else { throw error("a tuple with more than \(Self.maxItems) items", at: opStart) }
+                let d = try depth(holding: items, at: opStart)
+                try push(Slot(.tuple(items.map(\.value)), depth: d))
             case 0x6C:                                                  // LIST
-                let list = PickleList(); list.items = try popMark(); try push(.list(list))
+                let items = try popMark()
+                guard items.count <= Self.maxItems else { throw error("a list with more than \(Self.maxItems) items", at: opStart) }
+                let list = PickleList()
+                list.depth = try depth(holding: items, at: opStart)
+                list.items = items.map(\.value)
+                try push(.list(list))
             case 0x64:                                                  // DICT
                 let items = try popMark()
-                guard items.count % 2 == 0 else { throw error("DICT with an odd number of items", at: opStart) }
+                guard items.count <= 2 * Self.maxItems else { throw error("a dict with more than \(Self.maxItems) items", at: opStart) }
                 let dict = PickleDict()
-                for i in stride(from: 0, to: items.count, by: 2) { dict.pairs.append((items[i], items[i + 1])) }
+                dict.append(try pairs(items, "DICT", at: opStart))
+                dict.depth = try depth(holding: items, at: opStart)
                 try push(.dict(dict))
-            case 0x61:                                                  // APPEND
-                let v = try pop()
-                guard case .list(let list)? = stack.last else { throw error("APPEND to a non-list", at: opStart) }
-                list.items.append(v)
-            case 0x65:                                                  // APPENDS
-                let items = try popMark()
-                guard case .list(let list)? = stack.last else { throw error("APPENDS to a non-list", at: opStart) }
-                list.items += items
-            case 0x73:                                                  // SETITEM
-                let v = try pop(), k = try pop()
-                guard case .dict(let dict)? = stack.last else { throw error("SETITEM on a non-dict", at: opStart) }
-                dict.pairs.append((k, v))
-            case 0x75:                                                  // SETITEMS
-                let items = try popMark()
-                guard items.count % 2 == 0 else { throw error("SETITEMS with an odd number of items", at: opStart) }
-                guard case .dict(let dict)? = stack.last else { throw error("SETITEMS on a non-dict", at: opStart) }
-                for i in stride(from: 0, to: items.count, by: 2) { dict.pairs.append((items[i], items[i + 1])) }
-            case 0x71: memo[Int(try byte())] = stack.last               // BINPUT
-            case 0x72: memo[try uint(4)] = stack.last                   // LONG_BINPUT
-            case 0x94:                                                  // MEMOIZE
-                guard memo.count < Self.maxMemo, let top = stack.last else { throw error("MEMOIZE on an empty stack", at: opStart) }
-                memo[memo.count] = top
+            case 0x61, 0x65:                                            // APPEND, APPENDS
+                let items = op == 0x61 ? [try pop()] : try popMark()
+                let target = try growable(items, op == 0x61 ? "APPEND" : "APPENDS", at: opStart)
+                guard case .list(let list) = target.value else { throw error("APPEND to a non-list", at: opStart) }
+                list.depth = try depth(holding: items, at: opStart, atLeast: list.depth)
+                list.items += items.map(\.value)
+            case 0x73, 0x75:                                            // SETITEM, SETITEMS
+                let name = op == 0x73 ? "SETITEM" : "SETITEMS"
+                let items: [Slot]
+                if op == 0x73 { let v = try pop(), k = try pop(); items = [k, v] } else { items = try popMark() }
+                let newPairs = try pairs(items, name, at: opStart)
+                let target = try growable(items, name, at: opStart)
+                guard case .dict(let dict) = target.value else { throw error("\(name) on a non-dict", at: opStart) }
+                dict.depth = try depth(holding: items, at: opStart, atLeast: dict.depth)
+                dict.append(newPairs)
+            case 0x71: try store(Int(try byte()), at: opStart)          // BINPUT
+            case 0x72: try store(try uint(4), at: opStart)              // LONG_BINPUT
+            case 0x94: try store(memo.count, at: opStart)               // MEMOIZE
             case 0x68, 0x6A:                                            // BINGET, LONG_BINGET
                 let key = op == 0x68 ? Int(try byte()) : try uint(4)
                 guard let v = memo[key] else { throw error("memo key \(key) was never stored", at: opStart) }
@@ -179,32 +247,56 @@ public struct PickleReader {
                 let module = try line(), name = try line()
                 try push(try global(module, name, at: opStart))
             case 0x93:                                                  // STACK_GLOBAL
-                guard case .string(let name) = try pop(), case .string(let module) = try pop() else {
+                guard case .string(let name) = try pop().value, case .string(let module) = try pop().value else {
                     throw error("STACK_GLOBAL needs two strings", at: opStart)
                 }
                 try push(try global(module, name, at: opStart))
-            case 0x52:                                                  // REDUCE
+            case 0x52, 0x81:                                            // REDUCE, NEWOBJ
                 let args = try pop(), callable = try pop()
-                try push(try call(callable, args, at: opStart))
-            case 0x81:                                                  // NEWOBJ
-                let args = try pop(), cls = try pop()
-                try push(try call(cls, args, at: opStart))
+                let d = try depth(holding: [args], at: opStart)
+                try push(Slot(try call(callable.value, args.value, at: opStart), depth: d))
             case 0x62:                                                  // BUILD: state on a dict or tensor is inert metadata
                 let state = try pop()
                 guard let target = stack.last else { throw error("BUILD on an empty stack", at: opStart) }
-                switch target {
+                switch target.value {
                 case .dict, .tensor: _ = state
-                default: throw error("BUILD on \(target) is not part of a state dict", at: opStart)
+                default: throw error("BUILD on \(target.value) is not part of a state dict", at: opStart)
                 }
             case 0x51:                                                  // BINPERSID
                 let pid = try pop()
                 guard let persistentLoad else { throw error("a persistent id outside a PyTorch checkpoint", at: opStart) }
-                try push(try persistentLoad(pid))
+                try push(Slot(try persistentLoad(pid.value), depth: pid.depth))
             case 0x30: _ = try pop()                                    // POP
             case 0x31: _ = try popMark()                                // POP_MARK
             case 0x32: guard let top = stack.last else { throw error("DUP on an empty stack") }; try push(top)
             default:
                 throw error(String(format: "opcode 0x%02X is not allowed in a state dict (code objects, extensions and text protocols are refused)", op), at: opStart)
+            }
+        }
+    }
+
+    /// A value on the unpickler's stack or in its memo, with its nesting depth (lists and dicts keep theirs,
+    /// which grows while they are filled).
+    private struct Slot {
+        var value: PickleValue
+        private var fixedDepth: Int
+
+        init(_ value: PickleValue, depth: Int = 0) { self.value = value; fixedDepth = depth }
+
+        var depth: Int {
+            switch value {
+            case .list(let l): return l.depth
+            case .dict(let d): return d.depth
+            default: return fixedDepth
+            }
+        }
+
+        /// Marks a list or dict as an item of another container: from now on it cannot change.
+        func seal() {
+            switch value {
+            case .list(let l): l.sealed = true
+            case .dict(let d): d.sealed = true
+            default: break
             }
         }
     }

@@ -21,9 +21,14 @@ public final class PyTorchCheckpoint: CheckpointReader, @unchecked Sendable {
 
     static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
-    public init(path: String) throws {
-        self.path = path
-        file = try MappedFile(path: path)
+    public convenience init(path: String) throws {
+        try self.init(file: try MappedFile(path: path))
+    }
+
+    /// A checkpoint already opened (or held in memory); its `path` names it in messages.
+    public init(file: MappedFile) throws {
+        self.path = file.path
+        self.file = file
         if file.size >= 4 && file.loadLE(UInt32.self, at: 0) == 0x0403_4b50 {
             layout = "zip"
             try readZip()
@@ -133,7 +138,7 @@ public final class PyTorchCheckpoint: CheckpointReader, @unchecked Sendable {
                 throw malformed("storage '\(key)' is listed but no tensor uses it")
             }
             let (bytes, overflow) = Int(clamping: count).multipliedReportingOverflow(by: dtype.byteSize)
-            guard !overflow, count <= UInt64(Int.max), offset + 8 + bytes <= file.size else {
+            guard !overflow, count <= UInt64(Int.max), bytes <= file.size - offset - 8 else {
                 throw malformed("truncated: storage '\(key)' (\(count) elements) runs past the end of the file")
             }
             storages[key] = (offset + 8, bytes)
@@ -142,29 +147,45 @@ public final class PyTorchCheckpoint: CheckpointReader, @unchecked Sendable {
         try validateTensors()
     }
 
+    /// Entries the state-dict walk visits at most (shared sub-dicts are visited once per path, so a small hostile
+    /// pickle could otherwise expand exponentially; checked before walking), and the notes kept.
+    public static let maxEntries = 1_000_000
+    static let maxNotes = 100
+
     /// Walks the unpickled object: tensors by (flattened) name; anything else noted, never run.
     private func collect(_ root: PickleValue) throws {
-        func walk(_ value: PickleValue, _ prefix: String) {
+        var visited = 0, skipped = 0
+        func note(_ text: @autoclosure () -> String) {
+            if notes.count < Self.maxNotes { notes.append(text()) } else { skipped += 1 }
+        }
+        func walk(_ value: PickleValue, _ prefix: String) throws {
+            visited += 1
+            guard visited <= Self.maxEntries else {
+                throw malformed("the state dict expands to more than \(Self.maxEntries) entries (shared sub-dicts nested into each other?)")
+            }
             switch value {
             case .tensor(let t):
-                references[prefix] = t
-                tensorNames.append(prefix)
+                if references.updateValue(t, forKey: prefix) == nil { tensorNames.append(prefix) }
             case .dict(let d):
                 for (k, v) in d.pairs {
                     let key: String
                     switch k {
                     case .string(let s): key = s
                     case .int(let i): key = String(i)
-                    default: notes.append("skipped an entry with key \(k) under '\(prefix)'"); continue
+                    default: note("skipped an entry with key \(k) under '\(prefix)'"); continue
                     }
-                    walk(v, prefix.isEmpty ? key : prefix + "." + key)
+                    try walk(v, prefix.isEmpty ? key : prefix + "." + key)
                 }
             default:
-                notes.append("'\(prefix.isEmpty ? "(root)" : prefix)' is not a tensor (\(value)); kept out of the tensor list")
+                note("'\(prefix.isEmpty ? "(root)" : prefix)' is not a tensor (\(value)); kept out of the tensor list")
             }
         }
-        guard case .dict = root else { throw malformed("the checkpoint holds \(root), not a state dict") }
-        walk(root, "")
+        guard case .dict(let top) = root else { throw malformed("the checkpoint holds \(root), not a state dict") }
+        guard top.expandedCount <= Self.maxEntries else {
+            throw malformed("the state dict expands to \(top.expandedCount >= Int.max / 2 ? "astronomically many" : String(top.expandedCount)) entries, more than the \(Self.maxEntries) read (sub-dicts shared into each other?)")
+        }
+        try walk(root, "")
+        if skipped > 0 { notes.append("… and \(skipped) more notes") }
     }
 
     private func validateTensors() throws {
@@ -172,14 +193,26 @@ public final class PyTorchCheckpoint: CheckpointReader, @unchecked Sendable {
             let r = references[name]!
             guard let region = storages[r.storage.key] else { throw malformed("tensor '\(name)' refers to missing storage '\(r.storage.key)'") }
             let size = Self.dtype(forStorage: r.storage.dtypeName)!.byteSize
-            var last = r.storageOffset
-            if r.shape.contains(0) { last = r.storageOffset - 1 } else {
-                for (d, s) in zip(r.shape, r.strides) { last += (d - 1) * s }
-            }
-            guard (last + 1) * size <= region.bytes else {
+            let extent = Self.extent(shape: r.shape, strides: r.strides, offset: r.storageOffset)
+            guard let extent, extent <= region.bytes / size else {
                 throw malformed("tensor '\(name)' (shape \(r.shape), stride \(r.strides), offset \(r.storageOffset)) reaches past its storage '\(r.storage.key)' of \(region.bytes / size) elements")
             }
         }
+    }
+
+    /// The number of storage elements a strided view needs (one past its last element), nil on overflow.
+    static func extent(shape: [Int], strides: [Int], offset: Int) -> Int? {
+        guard shape.count == strides.count else { return nil }
+        if shape.contains(0) { return offset }
+        var last = offset
+        for (d, s) in zip(shape, strides) {
+            let (step, o1) = (d - 1).multipliedReportingOverflow(by: s)
+            let (sum, o2) = last.addingReportingOverflow(step)
+            guard !o1, !o2 else { return nil }
+            last = sum
+        }
+        let (end, o) = last.addingReportingOverflow(1)
+        return o ? nil : end
     }
 
     public func info(named name: String) -> TensorInfo? {
@@ -196,10 +229,16 @@ public final class PyTorchCheckpoint: CheckpointReader, @unchecked Sendable {
         if Self.isContiguous(shape: r.shape, strides: r.strides) {
             return file.tensor(shape: r.shape, dtype: dtype, offset: start)
         }
-        // A strided view (a transposed weight, a slice): gather it into a contiguous copy.
-        let out = Tensor(zeros: r.shape, dtype: dtype)
+        // A strided view (a transposed weight, a slice): gather it into a contiguous copy. An overlapping view
+        // (stride 0) may name more elements than its storage holds; past 16 Mi elements that is refused.
         let size = dtype.byteSize
-        let n = r.shape.reduce(1, *)
+        let (n, overflow) = r.shape.reduce((1, false)) { acc, d in
+            let (m, o) = acc.0.multipliedReportingOverflow(by: d); return (m, acc.1 || o)
+        }
+        guard !overflow, n <= max(region.bytes / size, 1 << 24) else {
+            throw malformed("tensor '\(name)' (shape \(r.shape), stride \(r.strides)) names more elements than its storage '\(r.storage.key)' holds (\(region.bytes / size)); an overlapping view that large is not read")
+        }
+        let out = Tensor(zeros: r.shape, dtype: dtype)
         var index = [Int](repeating: 0, count: r.shape.count)
         for i in 0..<n {
             var source = 0

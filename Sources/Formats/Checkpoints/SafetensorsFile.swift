@@ -18,9 +18,15 @@ public final class SafetensorsFile: CheckpointReader, @unchecked Sendable {
 
     static let maxHeaderBytes = 100_000_000
 
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(file: try MappedFile(path: path))
+    }
+
+    /// A safetensors file already opened (or held in memory); its `path` names it in messages.
+    public init(file: MappedFile) throws {
+        let path = file.path
         self.path = path
-        file = try MappedFile(path: path)
+        self.file = file
         guard file.size >= 8 else {
             throw CheckpointError.malformed(file: path, detail: "file is \(file.size) bytes, too short for the 8-byte safetensors header length")
         }

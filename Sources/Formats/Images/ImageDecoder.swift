@@ -32,7 +32,7 @@ public enum ImageDecoder {
     }
 
     static func contents(of path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw ImageError(file: path, detail: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         return data

@@ -20,7 +20,7 @@ public enum PNGCodec {
     public static let maxPixels: UInt64 = 1 << 28
 
     public static func read(file path: String) throws -> RGBImage {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw ImageError(file: path, detail: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         return try decode(data, file: path)

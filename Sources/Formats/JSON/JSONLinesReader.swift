@@ -4,7 +4,7 @@ import Foundation
 public enum JSONLinesReader {
     /// Calls `body` with each line's document (its `file` is "path:line") in order.
     public static func forEachLine(file path: String, _ body: (Int, JSONDocument) throws -> Void) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw JSONError.cannotRead(file: path, reason: FileProblem.readReason(path))
         }
         try forEachLine(data, file: path, body)

@@ -5,7 +5,7 @@ import Foundation
 /// characters, invalid UTF-8 and non-standard syntax are errors that give the file, line and column.
 public enum JSONReader {
     public static func parse(file path: String) throws -> JSONDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw JSONError.cannotRead(file: path, reason: FileProblem.readReason(path))
         }
         return try parse(data, file: path)

@@ -16,7 +16,7 @@ public enum NPYFile {
     static let maxHeaderLength = 1 << 20
 
     public static func read(file path: String) throws -> NPYArray {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw NumPyError(file: path, detail: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         return try decode([UInt8](data), file: path)

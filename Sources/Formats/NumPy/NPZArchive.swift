@@ -6,8 +6,18 @@ import Foundation
 /// writing produces a stored zip numpy reads.
 public enum NPZArchive {
     public static func read(file path: String) throws -> [String: NPYArray] {
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch {
+            throw NumPyError(file: path, detail: "not a readable .npz archive (\(error))")
+        }
+        return try read(file)
+    }
+
+    /// An archive already opened (or held in memory); its `path` names it in messages.
+    public static func read(_ file: MappedFile) throws -> [String: NPYArray] {
+        let path = file.path
         let zip: ZipArchive
-        do { zip = try ZipArchive(path: path) } catch {
+        do { zip = try ZipArchive(file: file) } catch {
             throw NumPyError(file: path, detail: "not a readable .npz archive (\(error))")
         }
         var arrays: [String: NPYArray] = [:]

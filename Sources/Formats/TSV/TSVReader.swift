@@ -24,7 +24,7 @@ public struct TSVTable: Sendable {
     public static func isPandasMissing(_ cell: String) -> Bool { pandasMissingValues.contains(cell) }
 
     public static func read(file path: String) throws -> TSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw TSVError(file: path, line: 0, detail: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         return try parse(String(decoding: data, as: UTF8.self), file: path)
