@@ -222,7 +222,9 @@ public enum Linear {
         // OpenBLAS computes the last row of an odd row count with its one-row kernel, whose summation order differs
         // from the paired rows' (measured: that row differs in the last bits from the same row inside a larger
         // product). A zero row makes every count even, so each output row is the same whatever rows it is
-        // multiplied with: a prompt computed in pieces (a shared prefix, then each question) equals it in one piece.
+        // multiplied with: a prompt computed in pieces (a shared prefix, then each question) equals it in one piece
+        // (measured for weights whose rows fill whole `tileRows` tiles, as every Janus language-model weight does; a
+        // narrower last tile left a few outputs in a thousand differing in the last bit).
         if m % 2 == 1 {
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: (m + 1) * k)
             let out = UnsafeMutablePointer<Float>.allocate(capacity: (m + 1) * n)

