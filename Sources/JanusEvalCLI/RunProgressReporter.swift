@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Models
 
 /// How a run shows its progress: on a terminal a bar with items/s and ETA redrawn in place; otherwise (CI logs,
 /// Slurm output files) a plain line every 10 seconds and at the end, so logs stay readable.
@@ -17,7 +18,11 @@ struct RunProgressReporter {
         lastLine = now
         let rate = p.elapsed > 0 ? Double(p.doneHere) / p.elapsed : 0
         let eta = rate > 0 ? Double(p.total - p.done) / rate : 0
-        let stats = String(format: "%d/%d  %.2f items/s  ETA %@", p.done, p.total, rate, Self.duration(eta))
+        var stats = String(format: "%d/%d  %.2f items/s  ETA %@", p.done, p.total, rate, Self.duration(eta))
+        if let cache = p.prefixCache, cache.capacityBytes != nil {
+            stats += String(format: "  prefixes %d computed, %d hits, %.2f GiB cached", cache.misses, cache.hits,
+                            Double(cache.bytes) / Double(1 << 30))
+        }
         if terminal {
             let width = 28, filled = p.total > 0 ? Int(Double(width) * Double(p.done) / Double(p.total)) : width
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)

@@ -52,4 +52,16 @@ public enum Attention {
         jk_attend_row(Int32(KernelDispatch.level), query, keys, values, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible,
                       scratch, out)
     }
+
+    /// `attendRow` over keys and values in two segments: keys 0..<`firstCount` at `keys`/`values` (a shared prompt
+    /// prefix), keys `firstCount`..<`count` at `ownKeys`/`ownValues` (a row's own positions; their row 0 is key
+    /// `firstCount`). The same arithmetic in the same key order as one contiguous segment: equal to `attendRow` on
+    /// the concatenation bit for bit. `visible` (when given) covers all `count` keys.
+    public static func attendRow(query: UnsafePointer<Float>, keys: UnsafeRawPointer, values: UnsafeRawPointer, firstCount: Int,
+                                 ownKeys: UnsafeRawPointer, ownValues: UnsafeRawPointer, bf16: Bool = false, count: Int, dim: Int,
+                                 scale: Float, visible: UnsafePointer<UInt8>?, scratch: UnsafeMutablePointer<Float>,
+                                 out: UnsafeMutablePointer<Float>) {
+        jk_attend_row_split(Int32(KernelDispatch.level), query, keys, values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0,
+                            Int32(count), Int32(dim), scale, visible, scratch, out)
+    }
 }

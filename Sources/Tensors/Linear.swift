@@ -281,6 +281,22 @@ public enum Linear {
 
     static func tiled(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                       bias: UnsafePointer<Float>?) {
+        // OpenBLAS computes the last row of an odd row count with its one-row kernel, whose summation order differs
+        // from the paired rows' (measured: that row differs in the last bits from the same row inside a larger
+        // product). A zero row makes every count even, so each output row is the same whatever rows it is
+        // multiplied with: a prompt computed in pieces (a shared prefix, then each question) equals it in one piece
+        // (measured for weights whose rows fill whole `tileRows` tiles, as every Janus language-model weight does; a
+        // narrower last tile left a few outputs in a thousand differing in the last bit).
+        if m % 2 == 1 {
+            let padded = UnsafeMutablePointer<Float>.allocate(capacity: (m + 1) * k)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: (m + 1) * n)
+            defer { padded.deallocate(); out.deallocate() }
+            padded.update(from: x, count: m * k)
+            (padded + m * k).update(repeating: 0, count: k)
+            tiled(weight: weight, k: k, n: n, x: padded, m: m + 1, y: out, bias: bias)
+            y.update(from: out, count: m * n)
+            return
+        }
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         if weight.dtype == .bf16 && usesAMX(rows: m, k: k) {
             f32x3AMX(weight: weight, k: k, n: n, x: x, m: m, y: y, bias: bias)

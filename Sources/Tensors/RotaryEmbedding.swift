@@ -43,4 +43,35 @@ public struct RotaryEmbedding: Sendable {
             }
         }
     }
+
+    /// Rotates packed rows in place: x holds R rows of H vectors of D values ([R, H·D] or [R, H, D]), and
+    /// `positions[r]` is the position of row r's H vectors (several sequences packed into one matrix, each at its
+    /// own positions). The same arithmetic as `apply(_:positions:)`.
+    public func apply(rows x: Tensor, positions: [Int]) {
+        precondition(positions.isEmpty ? x.count == 0 : x.count % (positions.count * headDim) == 0,
+                     "RoPE: \(x.count) values for \(positions.count) rows of \(headDim)-wide vectors")
+        guard !positions.isEmpty else { return }
+        let half = headDim / 2, vectors = x.count / (positions.count * headDim)
+        var cosTable = [Float](repeating: 0, count: positions.count * half), sinTable = cosTable
+        for (t, p) in positions.enumerated() {
+            for i in 0..<half {
+                let angle = Float(p) * inverseFrequencies[i]
+                cosTable[t * half + i] = cosf(angle)
+                sinTable[t * half + i] = sinf(angle)
+            }
+        }
+        x.withMutableFloats { px in
+            Parallel.forEachChunk(positions.count * vectors, minChunk: 64) { range in
+                for r in range {
+                    let t = r / vectors, v = px.baseAddress! + r * headDim
+                    for i in 0..<half {
+                        let c = cosTable[t * half + i], sn = sinTable[t * half + i]
+                        let a = v[i], b = v[i + half]
+                        v[i] = a * c - b * sn
+                        v[i + half] = b * c + a * sn
+                    }
+                }
+            }
+        }
+    }
 }

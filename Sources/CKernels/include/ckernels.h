@@ -42,6 +42,13 @@ float jk_read_sum(int level, const float *p, size_t n);
 void jk_attend_row(int level, const float *q, const void *keys, const void *values, int kv_bf16, int total, int dim,
                    float scale, const uint8_t *visible, float *scores, float *out);
 
+/// jk_attend_row over keys and values held in two segments (a shared prompt prefix, then a row's own positions):
+/// keys 0..<count0 from keys0/values0, keys count0..<total from keys1/values1 (their row 0 is key count0). The
+/// same arithmetic in the same key order as one contiguous segment, so the result equals jk_attend_row's bit for bit.
+void jk_attend_row_split(int level, const float *q, const void *keys0, const void *values0, int count0, const void *keys1,
+                         const void *values1, int kv_bf16, int total, int dim, float scale, const uint8_t *visible,
+                         float *scores, float *out);
+
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 

@@ -30,6 +30,9 @@ public struct RunRequest: Sendable {
     public var steps: Int?
     public var initNoiseDir: String?
     public var saveNoise = false
+    /// How understanding suites share the prompt prefix of an image's questions (default: reuse with a 2 GiB cache,
+    /// one decode row at a time — answers bit-identical to computing each prompt alone).
+    public var prefixReuse = PrefixReuse.standard
     /// Recorded under run.environment (never in the configuration).
     public var commandLine: [String] = []
 
@@ -96,8 +99,16 @@ public enum RunPlan {
             } else {
                 let qa = try ModelFactory.visualQA(folder: folder, options: build)
                 loadSeconds = Date().timeIntervalSince(start)
+                qa.prefixReuse = request.prefixReuse
                 settings = JSONObject([("precision", .string(qa.precision.rawValue)), ("template", .string(qa.template.userRole)),
                                        ("decoding", .string("greedy"))])
+                // Several decode rows per step sum in another order (logits equal to f32 rounding): recorded, so runs
+                // made that way are not mixed with bit-exact ones. Reuse itself changes no bit and is environment.
+                if request.prefixReuse.enabled && request.prefixReuse.decodeRows > 1 {
+                    settings["decode_rows"] = .int(Int64(request.prefixReuse.decodeRows))
+                }
+                environment["prefix_cache"] = request.prefixReuse.enabled
+                    ? .object(JSONObject([("capacity_bytes", .int(Int64(request.prefixReuse.cacheBytes)))])) : .string("off")
                 source = VisualQAOutputs(model: qa, name: description.name, configuration: description.json)
             }
         } else if !request.answers.isEmpty {

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Models
 import Suites
 import Tensors
 
@@ -16,6 +17,8 @@ public final class Runner {
         public var elapsed: Double
         public var lastID: String
         public var lastFailed: Bool
+        /// The model's prompt-prefix cache so far (nil when the outputs come from files or reuse does not apply).
+        public var prefixCache: PrefixCacheStatistics?
     }
 
     public struct Outcome: Sendable {
@@ -28,6 +31,7 @@ public final class Runner {
         public var resumedItems: Int
         public var interrupted: Bool
         public var metrics: JSONObject
+        public var prefixCache: PrefixCacheStatistics?
     }
 
     public let suite: any Suite
@@ -96,12 +100,15 @@ public final class Runner {
         let journal = try RunJournal(path: journalFile)
         let all = items
         let positions = Dictionary(uniqueKeysWithValues: all.enumerated().map { ($1.id, $0) })
+        // Work groups (every question about one image; a GenEval prompt) in first-seen order: each runs as one
+        // batch, so an image is encoded and its prompt prefix computed once per process — also when a rerun
+        // continues it with only some of its items pending — and shards deal whole work groups.
         var groups: [(key: String, items: [SuiteItem])] = []
         var groupOf: [String: Int] = [:]
         for item in all {
-            if let g = groupOf[item.group] { groups[g].items.append(item) } else {
-                groupOf[item.group] = groups.count
-                groups.append((item.group, [item]))
+            if let g = groupOf[item.workKey] { groups[g].items.append(item) } else {
+                groupOf[item.workKey] = groups.count
+                groups.append((item.workKey, [item]))
             }
         }
         let mine = groups.enumerated().filter { shard.owns(groupIndex: $0.offset) }
@@ -135,16 +142,17 @@ public final class Runner {
                 latest[item.id] = entry
                 done += 1; doneHere += 1
                 progress(Progress(done: done, total: total, doneHere: doneHere, elapsed: Date().timeIntervalSince(start),
-                                  lastID: item.id, lastFailed: record.fields["error"] != nil))
+                                  lastID: item.id, lastFailed: record.fields["error"] != nil, prefixCache: source.prefixCacheStatistics))
             }
             if shouldStop() { interrupted = true; break outer }
         }
         let mineIDs = Set(mine.flatMap(\.element.items).map(\.id))
         let entries = latest.values.filter { mineIDs.contains($0.record.id) }
-        let timings = JSONObject([
+        var timings = JSONObject([
             ("start", .string(ISO8601DateFormatter().string(from: start))), ("end", .string(ISO8601DateFormatter().string(from: Date()))),
             ("load_s", .double(loadSeconds)), ("outputs_s", .double(outputSeconds)), ("scoring_s", .double(scoringSeconds)),
             ("items_this_process", .int(Int64(doneHere))), ("items_from_journal", .int(Int64(resumed)))])
+        if let cache = source.prefixCacheStatistics { timings["prefix_cache"] = .object(Self.json(cache)) }
         var reportEnvironment = environment
         reportEnvironment["resumed_items"] = .int(Int64(resumed))
         if journal.droppedTornLine { reportEnvironment["dropped_torn_journal_line"] = .bool(true) }
@@ -156,7 +164,16 @@ public final class Runner {
         let failed = report.failed.map { ($0.id, $0.reason) }
         return Outcome(folder: folder, reportPath: reportPath, htmlPath: htmlPath, items: total, scored: report.scored.count,
                        failed: failed, resumedItems: resumed, interrupted: interrupted,
-                       metrics: RunReport.metrics(report.scored, suiteType: type(of: suite)))
+                       metrics: RunReport.metrics(report.scored, suiteType: type(of: suite)), prefixCache: source.prefixCacheStatistics)
+    }
+
+    /// The prefix cache's counts as report.json records them (under run.timings: they describe this process).
+    public static func json(_ s: PrefixCacheStatistics) -> JSONObject {
+        JSONObject([("reuse", .bool(s.capacityBytes != nil)), ("capacity_bytes", s.capacityBytes.map { .int(Int64($0)) } ?? .null),
+                    ("bytes", .int(Int64(s.bytes))), ("peak_bytes", .int(Int64(s.peakBytes))), ("entries", .int(Int64(s.entries))),
+                    ("hits", .int(Int64(s.hits))), ("prefixes_computed", .int(Int64(s.misses))), ("evictions", .int(Int64(s.evictions))),
+                    ("images_encoded", .int(Int64(s.imagesEncoded))), ("questions_from_shared_prefix", .int(Int64(s.questionsReused))),
+                    ("questions_whole_prompt", .int(Int64(s.questionsRecomputed)))])
     }
 
     static func failure(_ item: SuiteItem, _ error: any Error) -> ItemRecord {

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Which part of a run this process does: shard `index` of `count`, 1-based (`--shard 2/3`). Items are dealt by
-/// whole groups (items that share work: a GenEval prompt, the questions about one image), in the suite's order of
-/// groups: group g (0-based, first-seen order) goes to shard (g mod count) + 1. The rule is recorded in the run so
-/// that merge can check it.
+/// whole work groups (`SuiteItem.workKey`: every question about one image — so no image is encoded, and no image
+/// prefix computed, in two shards — or one GenEval prompt), in the suite's order of first appearance: work group g
+/// (0-based) goes to shard (g mod count) + 1. The rule is recorded in the run so that merge can check it.
 public struct ShardSpec: Equatable, Sendable, CustomStringConvertible {
     public var index: Int
     public var count: Int
 
     public static let whole = ShardSpec(index: 1, count: 1)
-    public static let rule = "whole groups in the suite's group order, group g (0-based) to shard (g mod n) + 1"
+    public static let rule = "whole work groups (the items about one image; a GenEval prompt) in first-seen order, work group g (0-based) to shard (g mod n) + 1"
 
     public init(index: Int, count: Int) { self.index = index; self.count = count }
 

@@ -26,9 +26,16 @@ struct RunCommand: ParsableCommand {
             items.jsonl (the journal: one line per scored item, fsync'd as it finishes), run.json, report.json,
             report.html and generated images in GenEval's layout. Rerunning the same command continues a killed run;
             a folder holding another configuration is refused (--fresh starts over). Ctrl-C stops after the current
-            item (exit 130). --shard i/n (1-based) runs whole groups g with g mod n = i − 1; it is also read from Slurm
+            item (exit 130). --shard i/n (1-based) runs whole work groups g (every question about one image; a GenEval
+            prompt) with g mod n = i − 1; it is also read from Slurm
             array jobs (SLURM_ARRAY_TASK_ID/MIN/COUNT) and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX with
             --shard-count or $JANUS_EVAL_SHARD_COUNT). `janus-eval merge` joins shard folders.
+
+            Understanding suites compute each image's prompt prefix (system prompt and image tokens; MMBench's hint)
+            once and continue it with every question about the image: the same answers, bit for bit, as computing
+            each prompt alone. --prefix-cache bounds the prefixes kept between images (default 2GiB, also
+            $JANUS_EVAL_PREFIX_CACHE; `off` computes every prompt whole); its counts are in report.json
+            (run.timings.prefix_cache) and on the progress line.
 
             Exit status: 0 every item scored; 1 an error or some items failed (each recorded with its reason);
             2 usage or a refused run folder; 130 stopped by Ctrl-C.
@@ -73,6 +80,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "GenEval with JanusFlow: the SDXL-VAE folder (default: $JANUS_EVAL_SDXL_VAE_WEIGHTS, <model>/vae, the HF cache).") var vae: String?
     @Option(help: "GenEval with JanusFlow: start each prompt from DIR/<NNNNN>.npy (float32 [samples, 4, H/8, W/8]; see `generate --help`).") var initNoiseDir: String?
     @Flag(help: "GenEval with JanusFlow: write each prompt's initial latents to <run folder>/noise/<NNNNN>.npy.") var saveNoise = false
+    @Option(help: "Understanding: bytes of image prefixes kept between images (2GiB default, 512MiB, 0; or off: every prompt computed whole). Default $JANUS_EVAL_PREFIX_CACHE, else 2GiB.") var prefixCache: String?
+    @Option(help: "Understanding: questions of one image decoded together per step, 1–8 (1, the default: answers bit-identical to computing each prompt alone; more rows share each weight read, logits equal to f32 rounding).") var decodeRows = 1
 
     func validate() throws {
         if model != nil && weights != nil { throw ValidationError("give one of --model NAME or --weights DIR") }
@@ -84,6 +93,10 @@ struct RunCommand: ParsableCommand {
         if let samples, samples < 1 || samples > 64 { throw ValidationError("--samples must be between 1 and 64") }
         guard cfg?.isFinite ?? true, temperature.isFinite, temperature > 0 else { throw ValidationError("--cfg must be finite and --temperature positive and finite") }
         if let steps, steps < 1 || steps > 1000 { throw ValidationError("--steps must be between 1 and 1000, not \(steps)") }
+        if let prefixCache, PrefixReuse.parse(prefixCache) == nil {
+            throw ValidationError("--prefix-cache is a size (2GiB, 512MiB, 300MB, 0) or off, not '\(prefixCache)'")
+        }
+        if !(1...8).contains(decodeRows) { throw ValidationError("--decode-rows must be between 1 and 8, not \(decodeRows)") }
     }
 
     func run() throws {
@@ -95,6 +108,16 @@ struct RunCommand: ParsableCommand {
         request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
         request.steps = steps; request.initNoiseDir = initNoiseDir; request.saveNoise = saveNoise
         request.commandLine = CommandLine.arguments
+        let cacheText = prefixCache ?? ProcessInfo.processInfo.environment["JANUS_EVAL_PREFIX_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let cacheText {
+            guard let reuse = PrefixReuse.parse(cacheText, decodeRows: decodeRows) else {
+                FileStandardError.write("janus-eval run: $JANUS_EVAL_PREFIX_CACHE is a size (2GiB, 512MiB, 0) or off, not '\(cacheText)'\n")
+                throw ExitCode(2)
+            }
+            request.prefixReuse = reuse
+        } else {
+            request.prefixReuse.decodeRows = decodeRows
+        }
         request.model = weights.map(ModelSource.folder) ?? model.map(ModelSource.preset)
         request.buildOptions = ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32,
                                                  template: template.map { $0 == "pro" ? .pro : .plain }, vaeFolder: vae)
@@ -167,6 +190,11 @@ struct RunCommand: ParsableCommand {
             }
         }
         if o.metrics.count > 12 { lines.append("  … \(o.metrics.count - 12) more in report.json") }
+        if let c = o.prefixCache, let capacity = c.capacityBytes, c.questionsReused + c.questionsRecomputed > 0 {
+            lines.append(String(format: "prefix cache: %d prefixes computed (%d images encoded), %d hits; %d questions from a shared prefix; peak %.2f of %.2f GiB",
+                                c.misses, c.imagesEncoded, c.hits, c.questionsReused, Double(c.peakBytes) / Double(1 << 30),
+                                Double(capacity) / Double(1 << 30)))
+        }
         for (id, reason) in o.failed.prefix(10) { lines.append("failed \(id): \(reason)") }
         if o.failed.count > 10 { lines.append("… \(o.failed.count - 10) more failed items in report.json") }
         lines.append("report: \(o.htmlPath)")

@@ -14,6 +14,13 @@ public struct VisualAnswer: Sendable {
     }
 }
 
+/// A question about an image and its token limit.
+public struct VisualQuestion: Equatable, Sendable {
+    public var question: String
+    public var maxNewTokens: Int
+    public init(_ question: String, maxNewTokens: Int) { self.question = question; self.maxNewTokens = maxNewTokens }
+}
+
 /// Image + question → answer, greedy as the reference inference scripts.
 public protocol VisualQA: AnyObject, Sendable {
     var precision: ActivationPrecision { get }
@@ -22,4 +29,20 @@ public protocol VisualQA: AnyObject, Sendable {
     /// The chat roles the prompts are written with.
     var template: ChatTemplate { get }
     func answer(image: RGBImage, question: String, maxNewTokens: Int) throws -> VisualAnswer
+    /// Several questions about one image, each answered exactly as `answer` would (the same tokens). `imageKey`
+    /// names the image's content (a path, a digest): models that reuse the prompt prefix key their cache by it.
+    func answers(image: RGBImage, imageKey: String, questions: [VisualQuestion]) -> [Result<VisualAnswer, any Error>]
+    /// How the prompt prefix is shared between questions (models without reuse ignore it).
+    var prefixReuse: PrefixReuse { get set }
+    /// What the prefix cache did so far (nil for models without reuse).
+    var prefixCacheStatistics: PrefixCacheStatistics? { get }
+}
+
+extension VisualQA {
+    /// One question after another.
+    public func answers(image: RGBImage, imageKey: String, questions: [VisualQuestion]) -> [Result<VisualAnswer, any Error>] {
+        questions.map { q in Result { try answer(image: image, question: q.question, maxNewTokens: q.maxNewTokens) } }
+    }
+    public var prefixReuse: PrefixReuse { get { .off } set {} }
+    public var prefixCacheStatistics: PrefixCacheStatistics? { nil }
 }

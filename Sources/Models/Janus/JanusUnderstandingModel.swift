@@ -90,4 +90,54 @@ public final class JanusUnderstandingModel: @unchecked Sendable {
         }
         return out
     }
+
+    /// The keys and values of a prompt prefix (embeddings [1, P, hidden]), kept with room for exactly P positions.
+    public func prefill(prefix embeddings: Tensor) -> LlamaKVCache {
+        let cache = language.makeCache(batch: 1, capacity: max(embeddings.shape[1], 1))
+        _ = language.forward(embeddings, cache: cache)
+        return cache
+    }
+
+    /// Greedy decoding of several prompts that share `prefix` (batch 1, the prompts' common first positions): each
+    /// suffix [S, hidden] continues the prefix in one packed prefill, then the answers decode `decodeRows` rows per
+    /// step (1: alone, each exactly as `greedy` on the whole prompt). Returns each prompt's new token ids.
+    public func greedy(continuing prefix: LlamaKVCache, suffixes: [(embeddings: Tensor, maxNewTokens: Int)], eos: Int,
+                       decodeRows: Int = 1, prefilled: (Date) -> Void = { _ in }) throws -> [[Int]] {
+        let h = config.languageConfig.hiddenSize
+        guard !suffixes.isEmpty else { return [] }
+        let capacity = suffixes.map { $0.embeddings.count / h + $0.maxNewTokens }.max()!
+        let continuation = LlamaContinuation(prefix: prefix, rows: suffixes.count, capacity: capacity)
+        let hidden = language.forward(suffixes.enumerated().map { ($0.offset, $0.element.embeddings) }, continuing: continuation)
+        var last = hidden.map { Array($0.toFloats().suffix(h)) }
+        var out = [[Int]](repeating: [], count: suffixes.count)
+        var active = Array(suffixes.indices)
+        let chunk = max(1, min(decodeRows, Linear.gemvRowLimit))
+        // The first token of every answer comes from its prefill; each logits row alone (one row, as `greedy`).
+        func choose(_ rows: [Int]) {
+            if chunk == 1 {
+                for b in rows {
+                    let best = Parallel.withBLASThreads(1) { TokenSampling.argmax(language.logits(Tensor(shape: [1, h], floats: last[b])).toFloats()) }
+                    out[b].append(best)
+                }
+            } else {
+                let logits = Parallel.withBLASThreads(1) { language.logits(Tensor(shape: [rows.count, h], floats: rows.flatMap { last[$0] })).toFloats() }
+                let v = logits.count / rows.count
+                for (j, b) in rows.enumerated() { out[b].append(TokenSampling.argmax(Array(logits[(j * v)..<((j + 1) * v)]))) }
+            }
+        }
+        for start in stride(from: 0, to: active.count, by: chunk) { choose(Array(active[start..<min(active.count, start + chunk)])) }
+        prefilled(Date())
+        while true {
+            active = active.filter { out[$0].last != eos && out[$0].count < suffixes[$0].maxNewTokens }
+            if active.isEmpty { break }
+            for start in stride(from: 0, to: active.count, by: chunk) {
+                let rows = Array(active[start..<min(active.count, start + chunk)])
+                let segments = try rows.map { b in (b, try language.embed([out[b].last!])) }
+                let states = language.forward(segments, continuing: continuation)
+                for (j, b) in rows.enumerated() { last[b] = states[j].toFloats() }
+                choose(rows)
+            }
+        }
+        return out
+    }
 }

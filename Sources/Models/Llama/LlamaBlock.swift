@@ -4,7 +4,22 @@ import Glibc
 import Formats
 import Tensors
 
+/// Where the new rows of one sequence go: `steps` rows of the packed activations from row `start`, stored in row
+/// `row` of the own cache after its `past` positions, at positions `positionBase + past + i` (positionBase: the
+/// shared prefix's length, or 0 without one).
+struct LlamaSequenceRows {
+    var start: Int
+    var steps: Int
+    var past: Int
+    var row: Int
+}
+
 /// One decoder layer: x += o_proj(attention(rope(q), rope(k), v)); x += down(silu(gate) · up), both pre-normed.
+///
+/// Every query row — prompt or decode step — is attended by the same streaming kernel over exactly the keys it may
+/// see (its position and everything before it), in key order. A row's result therefore does not depend on how the
+/// sequence was cut into forward calls: a prompt computed in one piece, or as a shared prefix followed by each
+/// question, or token by token, gives the same bits (with the products' row-count rules in `LlamaModel`).
 public struct LlamaBlock: @unchecked Sendable {
     let inputNorm: Tensor, postAttentionNorm: Tensor
     let q: Tensor, k: Tensor, v: Tensor, o: Tensor
@@ -25,92 +40,78 @@ public struct LlamaBlock: @unchecked Sendable {
         down = try loader.take(prefix + "mlp.down_proj.weight", shape: [h, config.intermediateSize])
     }
 
-    /// `x` is [batch·steps, hidden], updated in place.
-    func forward(_ x: inout Tensor, steps: Int, positions: [Int], rope: RotaryEmbedding, cache: LlamaKVCache, layer: Int,
-                 keyMask: [[Bool]]?, activations: ActivationPrecision = .f32) {
-        let batch = cache.batch
+    /// `x` is [rows, hidden] (rows packed sequence after sequence; rows past the last sequence are padding that
+    /// stays zero), updated in place. Keys and values of the new rows go to `own`; each query sees `prefix`'s
+    /// positions (when given: shared, read-only, batch 1) and then its own row's positions up to itself.
+    /// `keyMask[row][t]` false hides key t (counted from the first of prefix + own positions) of that row.
+    func forward(_ x: inout Tensor, sequences: [LlamaSequenceRows], prefix: LlamaKVCache?, own: LlamaKVCache, layer: Int,
+                 rope: RotaryEmbedding, keyMask: [[Bool]]?, activations: ActivationPrecision = .f32) {
+        let rows = x.shape[0]
+        let base = prefix?.length ?? 0
         let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
         let qkv = Linear.applyMany(normed, weights: [q, k, v], activations: activations)
-        let qs = headsFirst(qkv[0], batch: batch, steps: steps, heads: heads)
-        let ks = headsFirst(qkv[1], batch: batch, steps: steps, heads: kvHeads)
-        let vs = headsFirst(qkv[2], batch: batch, steps: steps, heads: kvHeads)
-        rope.apply(qs, positions: positions)
-        rope.apply(ks, positions: positions)
-        let past = cache.length, total = past + steps
-        precondition(total <= cache.capacity, "KV cache capacity \(cache.capacity) exceeded")
+        let (qs, ks, vs) = (qkv[0], qkv[1], qkv[2])
+        // RoPE on the packed rows: [rows][heads][d] seen as rows·heads vectors, each with its row's position.
+        var positions = [Int](repeating: 0, count: rows)
+        for s in sequences { for i in 0..<s.steps { positions[s.start + i] = base + s.past + i } }
+        rope.apply(rows: qs, positions: positions)
+        rope.apply(rows: ks, positions: positions)
+        for s in sequences {
+            precondition(s.past + s.steps <= own.capacity, "KV cache capacity \(own.capacity) exceeded")
+        }
         // Append the new keys and values. In decode without grouped heads each (row, head) job stores its own, just
         // before it reads them back (the cache lines are written by the core that streams them next).
-        let storeInJobs = steps == 1 && heads == kvHeads
-        func append(_ kp: UnsafePointer<Float>, _ vp: UnsafePointer<Float>, row b: Int, head hh: Int) {
-            let src = (b * kvHeads + hh) * steps * headDim
-            cache.store(kp + src, count: steps * headDim, at: cache.keyBase(layer, b, hh), offset: past * headDim)
-            cache.store(vp + src, count: steps * headDim, at: cache.valueBase(layer, b, hh), offset: past * headDim)
+        let storeInJobs = heads == kvHeads && sequences.allSatisfy { $0.steps == 1 }
+        func append(_ kp: UnsafePointer<Float>, _ vp: UnsafePointer<Float>, _ s: LlamaSequenceRows, head hh: Int) {
+            for i in 0..<s.steps {
+                let src = ((s.start + i) * kvHeads + hh) * headDim
+                own.store(kp + src, count: headDim, at: own.keyBase(layer, s.row, hh), offset: (s.past + i) * headDim)
+                own.store(vp + src, count: headDim, at: own.valueBase(layer, s.row, hh), offset: (s.past + i) * headDim)
+            }
         }
         if !storeInJobs {
             ks.withFloats { kp in vs.withFloats { vp in
-                for b in 0..<batch { for hh in 0..<kvHeads { append(kp.baseAddress!, vp.baseAddress!, row: b, head: hh) } }
+                for s in sequences { for hh in 0..<kvHeads { append(kp.baseAddress!, vp.baseAddress!, s, head: hh) } }
             } }
         }
-        // Attention per (row, head) over the cache: scores = q·kᵀ/√d, causal and padding masks, softmax, ·v.
-        // (row, head) pairs run in parallel with single-threaded BLAS: in decode each product is tiny and the
-        // KV-cache read is memory-bound; in prefill there are enough heads to keep every core busy.
-        let attended = Tensor(uninitialized: [batch, steps, heads * headDim])   // every (row, head) slot is written
+        // Attention per (sequence, head), query by query, over the visible keys only: scores = q·kᵀ/√d, softmax, ·v.
+        // Pairs run in parallel; each query's keys are its prefix positions, then its own up to itself.
+        let attended = Tensor(zeros: [rows, heads * headDim])
         let scale = 1 / Float(headDim).squareRoot()
         let groups = heads / kvHeads
-        qs.withFloats { qp in attended.withMutableFloats { out in
+        let visible: [[UInt8]]? = keyMask.map { rows in rows.map { row in row.map { $0 ? 1 : 0 } } }
+        let longest = sequences.map { base + $0.past + $0.steps }.max() ?? 0
+        qs.withFloats { qp in attended.withMutableFloats { out in ks.withFloats { kp in vs.withFloats { vp in
             let (qp, out) = (qp.baseAddress!, out.baseAddress!)
-            if steps == 1 {
-                // Decode: one query per row; a streaming kernel per (row, head) over the cached keys and values.
-                let visible: [[UInt8]]? = keyMask.map { rows in rows.map { row in (0..<total).map { row[$0] ? 1 : 0 } } }
-                ks.withFloats { kp in vs.withFloats { vp in
-                    Parallel.forEachChunk(batch * heads) { pairs in
-                        let scores = UnsafeMutablePointer<Float>.allocate(capacity: total)
-                        defer { scores.deallocate() }
-                        for pair in pairs {
-                            let b = pair / heads, hh = pair % heads, kvh = hh / groups
-                            if storeInJobs { append(kp.baseAddress!, vp.baseAddress!, row: b, head: hh) }
-                            let q = qp + (b * heads + hh) * headDim, o = out + b * heads * headDim + hh * headDim
-                            let attend = { (mask: UnsafePointer<UInt8>?) in
-                                Attention.attendRow(query: q, keys: UnsafeRawPointer(cache.keyBase(layer, b, kvh)),
-                                                    values: UnsafeRawPointer(cache.valueBase(layer, b, kvh)), bf16: cache.precision == .bf16,
-                                                    count: total, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
+            Parallel.forEachChunk(sequences.count * heads) { pairs in
+                let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest, 1))
+                defer { scores.deallocate() }
+                for pair in pairs {
+                    let s = sequences[pair / heads], hh = pair % heads, kvh = hh / groups
+                    if storeInJobs { append(kp.baseAddress!, vp.baseAddress!, s, head: hh) }
+                    let ownKeys = UnsafeRawPointer(own.keyBase(layer, s.row, kvh)), ownValues = UnsafeRawPointer(own.valueBase(layer, s.row, kvh))
+                    let prefixKeys = prefix.map { UnsafeRawPointer($0.keyBase(layer, 0, kvh)) } ?? ownKeys
+                    let prefixValues = prefix.map { UnsafeRawPointer($0.valueBase(layer, 0, kvh)) } ?? ownValues
+                    for i in 0..<s.steps {
+                        let r = s.start + i
+                        let query = qp + (r * heads + hh) * headDim, o = out + r * heads * headDim + hh * headDim
+                        let count = base + s.past + i + 1
+                        let attend = { (mask: UnsafePointer<UInt8>?) in
+                            if prefix == nil {
+                                Attention.attendRow(query: query, keys: ownKeys, values: ownValues, bf16: own.precision == .bf16,
+                                                    count: count, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
+                            } else {
+                                Attention.attendRow(query: query, keys: prefixKeys, values: prefixValues, firstCount: base,
+                                                    ownKeys: ownKeys, ownValues: ownValues, bf16: own.precision == .bf16, count: count,
+                                                    dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
                             }
-                            if let visible { visible[b].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                         }
-                    }
-                } }
-                return
-            }
-            Parallel.withBLASThreads(1) {
-                Parallel.forEachChunk(batch * heads) { pairs in
-                    let scores = UnsafeMutablePointer<Float>.allocate(capacity: steps * total)
-                    let context = UnsafeMutablePointer<Float>.allocate(capacity: steps * headDim)
-                    // bf16 caches are widened per head for the products.
-                    let widened = UnsafeMutablePointer<Float>.allocate(capacity: cache.precision == .bf16 ? 2 * total * headDim : 1)
-                    defer { scores.deallocate(); context.deallocate(); widened.deallocate() }
-                    for pair in pairs {
-                        let b = pair / heads, hh = pair % heads, kvh = hh / groups
-                        let keys = cache.floats(cache.keyBase(layer, b, kvh), count: total * headDim, scratch: widened)
-                        let values = cache.floats(cache.valueBase(layer, b, kvh), count: total * headDim, scratch: widened + total * headDim)
-                        Matmul.gemm(transposeA: false, transposeB: true, m: steps, n: total, k: headDim, alpha: scale,
-                                    a: qp + (b * heads + hh) * steps * headDim, lda: headDim,
-                                    b: keys, ldb: headDim, c: scores, ldc: total)
-                        for i in 0..<steps {
-                            let row = scores + i * total
-                            for j in (past + i + 1)..<max(total, past + i + 1) { row[j] = -.infinity }
-                            if let mask = keyMask?[b] { for j in 0..<total where !mask[j] { row[j] = -.infinity } }
-                        }
-                        Activations.softmaxRows(scores, scores, rows: steps, width: total)
-                        Matmul.gemm(transposeA: false, transposeB: false, m: steps, n: headDim, k: total, a: scores, lda: total,
-                                    b: values, ldb: headDim, c: context, ldc: headDim)
-                        for i in 0..<steps {
-                            (out + (b * steps + i) * heads * headDim + hh * headDim).update(from: context + i * headDim, count: headDim)
-                        }
+                        if let visible { visible[s.row].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                     }
                 }
             }
-        } }
-        let projected = Linear.apply(attended.reshaped([batch * steps, heads * headDim]), weight: o, activations: activations)
+        } } } }
+        let projected = Linear.apply(attended, weight: o, activations: activations)
         add(&x, projected)
         let normed2 = Normalization.rmsNorm(x, weight: postAttentionNorm, eps: eps)
         let gateUp = Linear.applyMany(normed2, weights: [gate, up], activations: activations)
@@ -119,18 +120,6 @@ public struct LlamaBlock: @unchecked Sendable {
             Activations.siluRaw(gp.baseAddress!, times: up.baseAddress!, into: gp.baseAddress!, count: gp.count)
         } }
         add(&x, Linear.apply(g, weight: down, activations: activations))
-    }
-
-    /// [batch·steps, heads·d] → [batch, heads, steps, d].
-    func headsFirst(_ t: Tensor, batch: Int, steps: Int, heads: Int) -> Tensor {
-        let out = Tensor(zeros: [batch, heads, steps, headDim])
-        t.withFloats { src in out.withMutableFloats { dst in
-            for b in 0..<batch { for s in 0..<steps { for h in 0..<heads {
-                (dst.baseAddress! + ((b * heads + h) * steps + s) * headDim)
-                    .update(from: src.baseAddress! + (b * steps + s) * heads * headDim + h * headDim, count: headDim)
-            } } }
-        } }
-        return out
     }
 
     func add(_ x: inout Tensor, _ y: Tensor) {

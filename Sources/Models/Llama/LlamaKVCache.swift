@@ -13,18 +13,40 @@ public final class LlamaKVCache: @unchecked Sendable {
     var keys: [UnsafeMutableRawPointer]
     var values: [UnsafeMutableRawPointer]
 
-    public init(config: LlamaConfig, batch: Int, capacity: Int, precision: ActivationPrecision = .f32) {
+    public convenience init(config: LlamaConfig, batch: Int, capacity: Int, precision: ActivationPrecision = .f32) {
+        self.init(layers: config.numHiddenLayers, kvHeads: config.keyValueHeads, headDim: config.resolvedHeadDim, batch: batch,
+                  capacity: capacity, precision: precision)
+    }
+
+    init(layers: Int, kvHeads: Int, headDim: Int, batch: Int, capacity: Int, precision: ActivationPrecision) {
         self.batch = batch
         self.capacity = capacity
         self.precision = precision
-        kvHeads = config.keyValueHeads
-        headDim = config.resolvedHeadDim
+        self.kvHeads = kvHeads
+        self.headDim = headDim
         elementSize = precision == .bf16 ? 2 : 4
         let bytes = batch * kvHeads * capacity * headDim * elementSize
         // Plain allocations, faulted in as positions fill. (On huge pages the first writes — the prompt's — faulted
         // and cleared the whole cache at once: 1.9 s at P = 4, for no measurable gain per step.)
-        keys = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
-        values = (0..<config.numHiddenLayers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
+        keys = (0..<layers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
+        values = (0..<layers).map { _ in .allocate(byteCount: bytes, alignment: 64) }
+    }
+
+    /// Bytes held for keys and values (all layers, rows and the whole capacity).
+    public var byteCount: Int { 2 * keys.count * batch * kvHeads * capacity * headDim * elementSize }
+
+    /// A copy of row `row` holding its first `length` positions, with room for exactly those (a prompt prefix to
+    /// keep and share).
+    public func prefix(row: Int = 0, length: Int) -> LlamaKVCache {
+        precondition(row < batch && length <= self.length, "prefix: row \(row) of \(batch), \(length) of \(self.length) positions")
+        let out = LlamaKVCache(layers: keys.count, kvHeads: kvHeads, headDim: headDim, batch: 1, capacity: max(length, 1), precision: precision)
+        let bytes = length * headDim * elementSize
+        for layer in keys.indices { for head in 0..<kvHeads {
+            out.keyBase(layer, 0, head).copyMemory(from: keyBase(layer, row, head), byteCount: bytes)
+            out.valueBase(layer, 0, head).copyMemory(from: valueBase(layer, row, head), byteCount: bytes)
+        } }
+        out.length = length
+        return out
     }
 
     deinit {
@@ -71,4 +93,29 @@ public final class LlamaKVCache: @unchecked Sendable {
         for i in 0..<count { scratch[i] = Float(bitPattern: UInt32(src[i]) << 16) }
         return UnsafePointer(scratch)
     }
+}
+
+/// Several rows that continue one shared prompt prefix (its keys and values held once, read-only, by `prefix`),
+/// each with its own keys and values after it and its own length: the questions about one image, continued from
+/// the image's prefix. A row at own position i is at model position prefix.length + i and attends the whole
+/// prefix, then its own positions.
+public final class LlamaContinuation: @unchecked Sendable {
+    public let prefix: LlamaKVCache
+    let own: LlamaKVCache
+    /// Own positions filled, per row.
+    public internal(set) var lengths: [Int]
+
+    /// `rows` continuations of `prefix` (batch 1), each with room for `capacity` positions of its own.
+    public init(prefix: LlamaKVCache, rows: Int, capacity: Int) {
+        precondition(prefix.batch == 1, "a shared prefix is one row")
+        self.prefix = prefix
+        own = LlamaKVCache(layers: prefix.keys.count, kvHeads: prefix.kvHeads, headDim: prefix.headDim, batch: rows,
+                           capacity: capacity, precision: prefix.precision)
+        lengths = Array(repeating: 0, count: rows)
+    }
+
+    public var rows: Int { own.batch }
+    public var capacity: Int { own.capacity }
+    /// Bytes of the rows' own keys and values (the prefix is counted where it is kept).
+    public var byteCount: Int { own.byteCount }
 }

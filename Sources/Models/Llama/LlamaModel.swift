@@ -58,19 +58,68 @@ public final class LlamaModel: @unchecked Sendable {
         precondition(embeddings.rank == 3 && embeddings.shape[2] == config.hiddenSize, "embeddings must be [batch, steps, hidden]")
         precondition(embeddings.shape[0] == cache.batch, "cache batch \(cache.batch) vs input batch \(embeddings.shape[0])")
         let steps = embeddings.shape[1]
-        let positions = Array(cache.length..<(cache.length + steps))
-        var x = embeddings.reshaped([cache.batch * steps, config.hiddenSize])
+        precondition(cache.length + steps <= cache.capacity, "KV cache capacity \(cache.capacity) exceeded")
+        let sequences = (0..<cache.batch).map { LlamaSequenceRows(start: $0 * steps, steps: steps, past: cache.length, row: $0) }
+        let hidden = run(embeddings.reshaped([cache.batch * steps, config.hiddenSize]), sequences: sequences, prefix: nil, own: cache,
+                         keyMask: keyMask)
+        cache.length += steps
+        return hidden.reshaped([cache.batch, steps, config.hiddenSize])
+    }
+
+    /// Continues rows of `continuation`: `segments[j]` appends `embeddings` [steps, hidden] (or [1, steps, hidden])
+    /// to row `row` (each row at most once per call). All segments run as one packed forward — the products see
+    /// every new row at once (the questions of one image share each weight read) — and each row attends the shared
+    /// prefix and its own positions. Returns each segment's final-normed hidden states [steps, hidden]. Every row's
+    /// result equals what a forward of that row's whole sequence in one piece gives, bit for bit, when the
+    /// products choose the same kernels for it (prompt rows: always; decode rows: when each step is one row).
+    public func forward(_ segments: [(row: Int, embeddings: Tensor)], continuing continuation: LlamaContinuation) -> [Tensor] {
+        let h = config.hiddenSize
+        var sequences: [LlamaSequenceRows] = []
+        var start = 0
+        for (row, embeddings) in segments {
+            precondition(embeddings.count % h == 0 && row < continuation.rows && !sequences.contains { $0.row == row },
+                         "continuation segments: one [steps, hidden] block per row")
+            let steps = embeddings.count / h
+            precondition(continuation.lengths[row] + steps <= continuation.capacity, "continuation capacity \(continuation.capacity) exceeded")
+            sequences.append(LlamaSequenceRows(start: start, steps: steps, past: continuation.lengths[row], row: row))
+            start += steps
+        }
+        var packed = [Float]()
+        packed.reserveCapacity(start * h)
+        for (_, embeddings) in segments { packed += embeddings.toFloats() }
+        let hidden = run(Tensor(shape: [start, h], floats: packed), sequences: sequences, prefix: continuation.prefix,
+                         own: continuation.own, keyMask: nil)
+        for s in sequences { continuation.lengths[s.row] += s.steps }
+        return hidden.withFloats { all in
+            sequences.map { s in Tensor(shape: [s.steps, h], floats: Array(all[(s.start * h)..<((s.start + s.steps) * h)])) }
+        }
+    }
+
+    /// The products' row-count rule: a forward holding prompt rows (a sequence of more than one new row) multiplies
+    /// at least `Linear.gemvRowLimit + 1` rows, padding with zero rows (which stay zero through every layer), so
+    /// prompt rows always take the many-row kernels however few of them a call holds; decode steps (one row per
+    /// sequence) keep the streaming kernels. With `Linear`'s even row counts, every prompt row is then computed
+    /// the same way whatever else it is multiplied with.
+    static func productRows(_ rows: Int, sequences: [LlamaSequenceRows]) -> Int {
+        sequences.contains { $0.steps > 1 } ? max(rows, Linear.gemvRowLimit + 1) : rows
+    }
+
+    func run(_ input: Tensor, sequences: [LlamaSequenceRows], prefix: LlamaKVCache?, own: LlamaKVCache, keyMask: [[Bool]]?) -> Tensor {
+        let h = config.hiddenSize, rows = input.count / h
+        let padded = Self.productRows(rows, sequences: sequences)
         // Copy so the caller's tensor is not modified by the in-place residual adds.
-        x = Tensor(shape: x.shape, floats: x.toFloats())
+        var x = Tensor(zeros: [padded, h])
+        input.withFloats { src in x.withMutableFloats { dst in dst.baseAddress!.update(from: src.baseAddress!, count: rows * h) } }
         // Few rows (decode): our kernels stream the weights on every core; keep OpenBLAS to one thread.
-        Parallel.withBLASThreads(cache.batch * steps <= Linear.gemvRowLimit ? 1 : Parallel.threadCount) {
+        Parallel.withBLASThreads(padded <= Linear.gemvRowLimit ? 1 : Parallel.threadCount) {
             for (i, layer) in layers.enumerated() {
-                layer.forward(&x, steps: steps, positions: positions, rope: rope, cache: cache, layer: i, keyMask: keyMask,
+                layer.forward(&x, sequences: sequences, prefix: prefix, own: own, layer: i, rope: rope, keyMask: keyMask,
                               activations: precision)
             }
         }
-        cache.length += steps
-        return Normalization.rmsNorm(x, weight: norm, eps: config.rmsNormEps).reshaped([cache.batch, steps, config.hiddenSize])
+        let normed = Normalization.rmsNorm(x, weight: norm, eps: config.rmsNormEps)
+        guard padded > rows else { return normed }
+        return Tensor(shape: [rows, h], floats: Array(normed.toFloats().prefix(rows * h)))
     }
 
     /// An empty KV cache for `batch` rows of up to `capacity` positions, stored in the model's precision.

@@ -21,11 +21,13 @@ public enum ImageSource: Hashable, Sendable {
         }
     }
 
-    /// A short stable key for grouping and reports (the path, or the first characters of the data).
+    /// A short stable key naming the image's content, for grouping, prefix caches and reports: the path, or for
+    /// inline data "base64:" and the first 16 hex digits of the data's SHA-256 (inline images of one encoder often
+    /// share their first bytes, so a prefix of the data would merge different images).
     public var key: String {
         switch self {
         case .file(let path): return path
-        case .base64(let text): return "base64:" + String(text.prefix(48))
+        case .base64(let text): return "base64:" + String(SHA256.hexDigest(text).prefix(16))
         }
     }
 }
@@ -39,17 +41,35 @@ public enum ModelRequest: Equatable, Sendable {
 }
 
 /// One scored unit of a suite. `id` is stable across runs (contracts: POPE `<split>/<question_id>`, MMBench the
-/// TSV index, GenEval `<NNNNN>/<k>`), `group` names the work items share (the image and what precedes the
-/// question; a GenEval prompt), so runners can deal whole groups to shards and compute shared work once.
+/// TSV index, GenEval `<NNNNN>/<k>`), `group` is the unit the suite scores and resamples together (a POPE image, an
+/// MMBench question with its circular passes, a GenEval prompt).
 public struct SuiteItem: Equatable, Sendable {
     public var id: String
     public var group: String
     public var request: ModelRequest
     /// The prompt or question, for people.
     public var text: String
+    /// Items with the same key share the model's prompt up to their question: the image and what precedes the
+    /// question (MMBench's hint). A model computes that prefix once for them.
+    public var prefixKey: String
+    /// The unit of work runners schedule together and deal whole to shards: the items about one image (every
+    /// prefix over it; its content key), else the item's group (a GenEval prompt, whose images are one generation).
+    public var workKey: String
 
-    public init(id: String, group: String, request: ModelRequest, text: String) {
+    /// `workKey` defaults to the image's content key (pass it when the suite already has it: hashing inline data
+    /// costs), `prefixKey` to the work key.
+    public init(id: String, group: String, request: ModelRequest, text: String, prefixKey: String? = nil, workKey: String? = nil) {
         self.id = id; self.group = group; self.request = request; self.text = text
+        self.workKey = workKey ?? request.workKey ?? group
+        self.prefixKey = prefixKey ?? self.workKey
+    }
+}
+
+extension ModelRequest {
+    /// The image a question asks about (its content key), nil for generation requests.
+    var workKey: String? {
+        if case .answer(let image, _, _) = self { return image.key }
+        return nil
     }
 }
 

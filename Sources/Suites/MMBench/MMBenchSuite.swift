@@ -31,12 +31,18 @@ public struct MMBenchSuite: Suite {
     public init(questions: [MMBenchQuestion]) throws {
         self.questions = questions
         var byID: [String: MMBenchQuestion] = [:]
+        // The image's content key once per question group (circular copies share their original row's image).
+        var imageKeys: [Int: String] = [:]
         items = try questions.map { q in
             let id = String(q.index)
             guard byID[id] == nil else { throw SuiteError.invalid(path: "mmbench", reason: "index \(id) appears twice") }
             byID[id] = q
-            return SuiteItem(id: id, group: String(q.group), request: .answer(image: .base64(q.imageBase64), question: q.prompt,
-                                                                             maxNewTokens: Self.maxNewTokens), text: q.question)
+            let image = ImageSource.base64(q.imageBase64)
+            let key = imageKeys[q.group] ?? image.key
+            imageKeys[q.group] = key
+            // The prompt shared by every question about this image with this hint (Janus: the image, then the hint).
+            return SuiteItem(id: id, group: String(q.group), request: .answer(image: image, question: q.prompt, maxNewTokens: Self.maxNewTokens),
+                             text: q.question, prefixKey: key + "\nHint: " + (q.hint ?? ""), workKey: key)
         }
         questionByID = byID
     }

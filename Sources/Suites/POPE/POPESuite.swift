@@ -36,6 +36,7 @@ public struct POPESuite: Suite {
         self.rule = rule
         var byID: [String: POPEQuestion] = [:]
         var items: [SuiteItem] = []
+        var inlineKeys: [String: String] = [:]   // an inline image's content key, hashed once per distinct image
         for q in questions {
             let id = "\(q.split)/\(q.id)"
             guard byID[id] == nil else { throw SuiteError.invalid(path: imageFolder, reason: "question id \(id) appears twice") }
@@ -50,8 +51,16 @@ public struct POPESuite: Suite {
                 }
                 image = .file(imageFolder + "/" + q.image)
             }
-            items.append(SuiteItem(id: id, group: image.key, request: .answer(image: image, question: q.text, maxNewTokens: Self.maxNewTokens),
-                                   text: q.text))
+            let key: String
+            if case .base64(let data) = image {
+                key = inlineKeys[data] ?? image.key
+                inlineKeys[data] = key
+            } else {
+                key = image.key
+            }
+            // Grouped by image: its 18 questions (three splits) share the prompt up to the question.
+            items.append(SuiteItem(id: id, group: key, request: .answer(image: image, question: q.text, maxNewTokens: Self.maxNewTokens),
+                                   text: q.text, prefixKey: key, workKey: key))
         }
         self.items = items
         questionByID = byID
