@@ -46,3 +46,42 @@ import TestSupport
         #expect(model.droppedTensors.count == 1 + 8)
     }
 }
+
+/// The mmdet 2.x checkpoint layout (`mask2former_swin-s-p4-w7-224_lsj_8x2_50e_coco` .pth: {"state_dict", "meta"}):
+/// tools/reference/make_mask2former_fixtures.py writes the tiny random weights in that layout by the documented
+/// inverse of Mask2FormerKeyMap.mmdet (fused qkv and self-attention in_proj, nn.Unfold channel order, mmcv module
+/// names); loading it must use every tensor and give the same logits.
+@Suite struct Mask2FormerMMDetLayoutTests {
+    @Test func mmdetCheckpointLoadsStrictlyAndGivesTheSameLogits() throws {
+        let folder = "mask2former/tiny"
+        let config = try Mask2FormerConfig.load(path: FixturePaths.path(folder + "/config.json"))
+        let checkpoint = try PyTorchCheckpoint(path: FixturePaths.path(folder + "/mmdet_layout.pth"))
+        #expect(Mask2FormerKeyMap.detect(checkpoint.tensorNames) == .mmdet)
+        #expect(checkpoint.tensorNames.count == 253)
+        #expect(checkpoint.notes.contains { $0.contains("meta") }, "the inert meta entries are noted, not loaded")
+        let model = try Mask2FormerModel(config: config, weights: checkpoint)
+        // Only the Swin relative_position_index buffers are dropped: every other tensor was taken.
+        #expect(model.droppedTensors.count == 8 && model.droppedTensors.allSatisfy { $0.hasSuffix(".relative_position_index") })
+        let expected = try SafetensorsFile(path: FixturePaths.path(folder + "/expected.safetensors"))
+        let out = try model(try expected.tensor(named: "pixel_values").toF32())
+        let classLogits = try expected.tensor(named: "class_queries_logits")
+        let maskLogits = try expected.tensor(named: "masks_queries_logits")
+        Mask2FormerParityTests.expect("mmdet layout class_queries_logits", out.classLogits.reshaped(classLogits.shape), classLogits)
+        Mask2FormerParityTests.expect("mmdet layout masks_queries_logits", out.maskLogits.reshaped(maskLogits.shape), maskLogits)
+    }
+
+    @Test func anUnknownMMDetTensorIsReportedUnused() throws {
+        let folder = "mask2former/tiny"
+        let config = try Mask2FormerConfig.load(path: FixturePaths.path(folder + "/config.json"))
+        let checkpoint = try PyTorchCheckpoint(path: FixturePaths.path(folder + "/mmdet_layout.pth"))
+        struct Extra: TensorProvider {
+            let base: PyTorchCheckpoint
+            var tensorNames: [String] { base.tensorNames + ["state_dict.panoptic_head.extra.weight"] }
+            func tensor(named name: String) throws -> Tensor {
+                name.hasSuffix("extra.weight") ? Tensor(zeros: [2]) : try base.tensor(named: name)
+            }
+            var sourceDescription: String { base.sourceDescription }
+        }
+        #expect(throws: LoadingError.self) { try Mask2FormerModel(config: config, weights: Extra(base: checkpoint)) }
+    }
+}

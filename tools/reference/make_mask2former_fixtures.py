@@ -17,6 +17,7 @@ around their init, level embeddings and relative position tables ~ N(0, 0.5)).
 import hashlib
 import json
 import pathlib
+from collections import OrderedDict
 
 import cv2
 import numpy as np
@@ -243,8 +244,138 @@ def make_resize_cases():
     print(f"wrote {folder}: {len(cases)} cv2 INTER_LINEAR cases")
 
 
+def hf_to_mmdet(state: dict, config) -> "OrderedDict[str, torch.Tensor]":
+    """The inverse of Mask2FormerKeyMap.mmdet: the Hugging Face state dict in mmdet 2.x's Mask2Former layout, written
+    from mmdet's source (SwinTransformer: patch_embed, stages.N.blocks.M.{norm1, attn.w_msa.{qkv, proj,
+    relative_position_bias_table, relative_position_index}, norm2, ffn.layers.{0.0, 1}}, stages.N.downsample.{norm,
+    reduction} in nn.Unfold channel order, norm0..3; MSDeformAttnPixelDecoder: input_convs.N.{conv, gn},
+    level_encoding, encoder.layers.N.{attentions.0, norms.0/1, ffns.0.layers.0.0/1}, lateral_convs / output_convs
+    .N.{conv, gn}, mask_feature; Mask2FormerHead: transformer_decoder.layers.N.{attentions.0 (cross) / 1 (self)
+    .attn.{in_proj_weight, in_proj_bias, out_proj}, norms.0/1/2, ffns.0.layers.0.0/1}, transformer_decoder.post_norm,
+    query_embed, query_feat, level_embed, mask_embed.{0, 2, 4}, cls_embed). Asserts every tensor is used once."""
+    used = set()
+
+    def take(key):
+        assert key not in used, key
+        used.add(key)
+        return state[key]
+
+    out = OrderedDict()
+    enc = "model.pixel_level_module.encoder."
+    for part in ["projection.weight", "projection.bias"]:
+        out["backbone.patch_embed." + part] = take(enc + "embeddings.patch_embeddings." + part)
+    for part in ["weight", "bias"]:
+        out["backbone.patch_embed.norm." + part] = take(enc + "embeddings.norm." + part)
+    b = config.backbone_config
+    for i, depth in enumerate(b.depths):
+        for j in range(depth):
+            hf = f"{enc}encoder.layers.{i}.blocks.{j}."
+            mm = f"backbone.stages.{i}.blocks.{j}."
+            for part in ["weight", "bias"]:
+                out[mm + "norm1." + part] = take(hf + "layernorm_before." + part)
+                out[mm + "attn.w_msa.qkv." + part] = torch.cat([take(hf + f"attention.self.{n}.{part}")
+                                                                for n in ["query", "key", "value"]], 0)
+                out[mm + "attn.w_msa.proj." + part] = take(hf + "attention.output.dense." + part)
+                out[mm + "norm2." + part] = take(hf + "layernorm_after." + part)
+                out[mm + "ffn.layers.0.0." + part] = take(hf + "intermediate.dense." + part)
+                out[mm + "ffn.layers.1." + part] = take(hf + "output.dense." + part)
+            out[mm + "attn.w_msa.relative_position_bias_table"] = take(hf + "attention.self.relative_position_bias_table")
+            out[mm + "attn.w_msa.relative_position_index"] = take(hf + "attention.self.relative_position_index")
+        if i < len(b.depths) - 1:
+            dim = b.embed_dim << i
+            # HF concatenates patches (k·C + c, k = 2·column + row); mmdet unfolds (c·4 + 2·row + column).
+            order = torch.empty(4 * dim, dtype=torch.long)
+            for k in range(4):
+                for c in range(dim):
+                    order[c * 4 + (k % 2) * 2 + k // 2] = k * dim + c
+            hf = f"{enc}encoder.layers.{i}.downsample."
+            out[f"backbone.stages.{i}.downsample.norm.weight"] = take(hf + "norm.weight")[order].contiguous()
+            out[f"backbone.stages.{i}.downsample.norm.bias"] = take(hf + "norm.bias")[order].contiguous()
+            out[f"backbone.stages.{i}.downsample.reduction.weight"] = take(hf + "reduction.weight")[:, order].contiguous()
+    for i in range(4):
+        for part in ["weight", "bias"]:
+            out[f"backbone.norm{i}.{part}"] = take(f"{enc}hidden_states_norms.stage{i + 1}.{part}")
+    pd, mm = "model.pixel_level_module.decoder.", "panoptic_head.pixel_decoder."
+    for i in range(3):
+        for part in ["weight", "bias"]:
+            out[f"{mm}input_convs.{i}.conv.{part}"] = take(f"{pd}input_projections.{i}.0.{part}")
+            out[f"{mm}input_convs.{i}.gn.{part}"] = take(f"{pd}input_projections.{i}.1.{part}")
+    for i in range(config.encoder_layers):
+        hf, m = f"{pd}encoder.layers.{i}.", f"{mm}encoder.layers.{i}."
+        for part in ["weight", "bias"]:
+            for n in ["sampling_offsets", "attention_weights", "value_proj", "output_proj"]:
+                out[f"{m}attentions.0.{n}.{part}"] = take(f"{hf}self_attn.{n}.{part}")
+            out[f"{m}norms.0.{part}"] = take(f"{hf}self_attn_layer_norm.{part}")
+            out[f"{m}ffns.0.layers.0.0.{part}"] = take(f"{hf}fc1.{part}")
+            out[f"{m}ffns.0.layers.1.{part}"] = take(f"{hf}fc2.{part}")
+            out[f"{m}norms.1.{part}"] = take(f"{hf}final_layer_norm.{part}")
+    out[f"{mm}level_encoding.weight"] = take(f"{pd}level_embed")
+    fpn = 1
+    for k in range(1, fpn + 1):
+        out[f"{mm}lateral_convs.{k - 1}.conv.weight"] = take(f"{pd}adapter_{k}.0.weight")
+        out[f"{mm}output_convs.{k - 1}.conv.weight"] = take(f"{pd}layer_{k}.0.weight")
+        for part in ["weight", "bias"]:
+            out[f"{mm}lateral_convs.{k - 1}.gn.{part}"] = take(f"{pd}adapter_{k}.1.{part}")
+            out[f"{mm}output_convs.{k - 1}.gn.{part}"] = take(f"{pd}layer_{k}.1.{part}")
+    for part in ["weight", "bias"]:
+        out[f"{mm}mask_feature.{part}"] = take(f"{pd}mask_projection.{part}")
+    tm, mh = "model.transformer_module.", "panoptic_head."
+    for i in range(config.decoder_layers - 1):
+        hf, m = f"{tm}decoder.layers.{i}.", f"{mh}transformer_decoder.layers.{i}."
+        out[f"{m}attentions.0.attn.in_proj_weight"] = take(f"{hf}cross_attn.in_proj_weight")
+        out[f"{m}attentions.0.attn.in_proj_bias"] = take(f"{hf}cross_attn.in_proj_bias")
+        out[f"{m}attentions.1.attn.in_proj_weight"] = torch.cat([take(f"{hf}self_attn.{n}_proj.weight") for n in "qkv"], 0)
+        out[f"{m}attentions.1.attn.in_proj_bias"] = torch.cat([take(f"{hf}self_attn.{n}_proj.bias") for n in "qkv"], 0)
+        for part in ["weight", "bias"]:
+            out[f"{m}attentions.0.attn.out_proj.{part}"] = take(f"{hf}cross_attn.out_proj.{part}")
+            out[f"{m}attentions.1.attn.out_proj.{part}"] = take(f"{hf}self_attn.out_proj.{part}")
+            out[f"{m}norms.0.{part}"] = take(f"{hf}cross_attn_layer_norm.{part}")
+            out[f"{m}norms.1.{part}"] = take(f"{hf}self_attn_layer_norm.{part}")
+            out[f"{m}norms.2.{part}"] = take(f"{hf}final_layer_norm.{part}")
+            out[f"{m}ffns.0.layers.0.0.{part}"] = take(f"{hf}fc1.{part}")
+            out[f"{m}ffns.0.layers.1.{part}"] = take(f"{hf}fc2.{part}")
+    for part in ["weight", "bias"]:
+        out[f"{mh}transformer_decoder.post_norm.{part}"] = take(f"{tm}decoder.layernorm.{part}")
+        for k, n in enumerate([0, 2, 4]):
+            out[f"{mh}mask_embed.{n}.{part}"] = take(f"{tm}decoder.mask_predictor.mask_embedder.{k}.0.{part}")
+        out[f"{mh}cls_embed.{part}"] = take(f"class_predictor.{part}")
+    out[f"{mh}query_embed.weight"] = take(f"{tm}queries_embedder.weight")
+    out[f"{mh}query_feat.weight"] = take(f"{tm}queries_features.weight")
+    out[f"{mh}level_embed.weight"] = take(f"{tm}level_embed.weight")
+    take("criterion.empty_weight")   # the loss's class weights: mmdet keeps them in the loss config, not the state dict
+    left = sorted(set(state) - used)
+    assert not left, f"HF tensors the inverse map does not place: {left}"
+    return out
+
+
+def make_mmdet_layout(model, config):
+    """Tests/Fixtures/mask2former/tiny/mmdet_layout.pth: the same random weights as model.safetensors in mmdet 2.x's
+    checkpoint layout (torch.save of {"state_dict": ..., "meta": ...}, as mmcv's save_checkpoint writes it)."""
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    mm = hf_to_mmdet(state, config)
+    meta = {"mmdet_version": "2.25.0", "CLASSES": tuple(config.id2label[i] for i in range(config.num_labels)),
+            "epoch": 50, "iter": 368750, "config": "model = dict(type='Mask2Former', ...)  # tiny random fixture",
+            "hook_msgs": {"last_ckpt": "work_dirs/tiny/iter_368750.pth"}}
+    # The Unfold claim, checked on the first merge: mmdet's PatchMerging (nn.Unfold(2, 2) → norm → reduction) with the
+    # permuted weights equals transformers' SwinPatchMerging with the original ones.
+    merge = model.model.pixel_level_module.encoder.encoder.layers[0].downsample
+    dim, (h, w) = config.backbone_config.embed_dim, (6, 8)
+    x = torch.randn((1, h * w, dim), generator=torch.Generator().manual_seed(5))
+    with torch.no_grad():
+        unfolded = F.unfold(x.view(1, h, w, dim).permute(0, 3, 1, 2), kernel_size=2, stride=2).transpose(1, 2)
+        ours = F.linear(F.layer_norm(unfolded, (4 * dim,), mm["backbone.stages.0.downsample.norm.weight"],
+                                     mm["backbone.stages.0.downsample.norm.bias"]),
+                        mm["backbone.stages.0.downsample.reduction.weight"])
+        theirs = merge(x, (h, w))
+    assert torch.allclose(ours, theirs, atol=1e-5), float((ours - theirs).abs().max())
+    path = OUT / "tiny" / "mmdet_layout.pth"
+    torch.save({"meta": meta, "state_dict": mm}, path)
+    print(f"wrote {path}: {len(mm)} tensors in mmdet's layout from {len(state)} Hugging Face tensors")
+
+
 def main():
-    model, _ = make_tiny()
+    model, config = make_tiny()
+    make_mmdet_layout(model, config)
     make_instances(model)
     make_resize_cases()
 

@@ -41,6 +41,8 @@ struct LayerNormLayer {
         self.eps = eps
     }
 
+    init(weight: Tensor, bias: Tensor, eps: Float) { self.weight = weight; self.bias = bias; self.eps = eps }
+
     func callAsFunction(_ x: Tensor) -> Tensor { Normalization.layerNorm(x, weight: weight, bias: bias, eps: eps) }
 }
 

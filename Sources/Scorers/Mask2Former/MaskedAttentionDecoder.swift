@@ -57,9 +57,17 @@ struct MaskedAttentionDecoder {
             (crossQuery, crossKey, crossValue) = (parts[0], parts[1], parts[2])
             crossOut = try DenseLayer(loader, prefix + "cross_attn.out_proj", input: dim, output: dim)
             crossNorm = try LayerNormLayer(loader, prefix + "cross_attn_layer_norm", width: dim)
-            selfQuery = try DenseLayer(loader, prefix + "self_attn.q_proj", input: dim, output: dim)
-            selfKey = try DenseLayer(loader, prefix + "self_attn.k_proj", input: dim, output: dim)
-            selfValue = try DenseLayer(loader, prefix + "self_attn.v_proj", input: dim, output: dim)
+            if loader.has(prefix + "self_attn.in_proj_weight") {
+                // mmdet's nn.MultiheadAttention self-attention: one fused projection.
+                let w = try loader.take(prefix + "self_attn.in_proj_weight", shape: [3 * dim, dim])
+                let b = try loader.take(prefix + "self_attn.in_proj_bias", shape: [3 * dim])
+                let parts = DenseLayer.splitFused(weight: w, bias: b)
+                (selfQuery, selfKey, selfValue) = (parts[0], parts[1], parts[2])
+            } else {
+                selfQuery = try DenseLayer(loader, prefix + "self_attn.q_proj", input: dim, output: dim)
+                selfKey = try DenseLayer(loader, prefix + "self_attn.k_proj", input: dim, output: dim)
+                selfValue = try DenseLayer(loader, prefix + "self_attn.v_proj", input: dim, output: dim)
+            }
             selfOut = try DenseLayer(loader, prefix + "self_attn.out_proj", input: dim, output: dim)
             selfNorm = try LayerNormLayer(loader, prefix + "self_attn_layer_norm", width: dim)
             fc1 = try DenseLayer(loader, prefix + "fc1", input: dim, output: config.dimFeedforward)

@@ -71,8 +71,28 @@ struct SwinPatchMerging {
     let reduction: DenseLayer
 
     init(_ loader: WeightLoader, prefix: String, dim: Int) throws {
-        norm = try LayerNormLayer(loader, prefix + "norm", width: 4 * dim)
-        reduction = try DenseLayer(loader, prefix + "reduction", input: 4 * dim, output: 2 * dim, bias: false)
+        if loader.has(prefix + "unfold_reduction.weight") {
+            // mmdet's nn.Unfold order (channel c·4 + 2·row + column) → the concatenation order (patch k·C + c, k =
+            // 2·column + row): gather the 4C input columns of the norm and the reduction.
+            let source = (0..<(4 * dim)).map { j in
+                let k = j / dim, c = j % dim
+                return c * 4 + (k % 2) * 2 + k / 2
+            }
+            func permuted(_ t: Tensor) -> Tensor {
+                let values = t.toFloats(), rows = t.count / (4 * dim)
+                var out = [Float](repeating: 0, count: values.count)
+                for r in 0..<rows { for j in 0..<(4 * dim) { out[r * 4 * dim + j] = values[r * 4 * dim + source[j]] } }
+                return Tensor(shape: t.shape, floats: out)
+            }
+            let w = try loader.take(prefix + "unfold_norm.weight", shape: [4 * dim])
+            let b = try loader.take(prefix + "unfold_norm.bias", shape: [4 * dim])
+            let r = try loader.take(prefix + "unfold_reduction.weight", shape: [2 * dim, 4 * dim])
+            norm = LayerNormLayer(weight: permuted(w), bias: permuted(b), eps: 1e-5)
+            reduction = DenseLayer(weight: permuted(r), bias: nil)
+        } else {
+            norm = try LayerNormLayer(loader, prefix + "norm", width: 4 * dim)
+            reduction = try DenseLayer(loader, prefix + "reduction", input: 4 * dim, output: 2 * dim, bias: false)
+        }
     }
 
     /// [H·W, C] → [⌈H/2⌉·⌈W/2⌉, 2C]: the 2×2 neighbours concatenated in the order (0,0), (1,0), (0,1), (1,1)
