@@ -28,6 +28,7 @@ enum BenchmarkRegistry {
         Benchmark(name: "janus", summary: "full-size checkpoint ($JANUS_BENCH_WEIGHTS): prefill, decode, guidance steps, VQ decode", run: JanusModelBenchmark.run),
         Benchmark(name: "jpeg", summary: "JPEG decode to RGB megapixels/s per file of $JANUS_BENCH_JPEG_DIR (compare tools/reference/bench_jpeg_pillow.py)", run: JPEGBenchmark.run),
         Benchmark(name: "fid", summary: "Fréchet distance at d = 2048 (eigen route, LAPACK dsyevd)", run: FIDBenchmark.run),
+        Benchmark(name: "mask2former", summary: "Mask2Former Swin-S on $JANUS_BENCH_MASK2FORMER (tools/reference/bench_mask2former_reference.py): parity and images/s", run: Mask2FormerBenchmark.run),
     ]
 }
 

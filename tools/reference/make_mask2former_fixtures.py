@@ -129,6 +129,16 @@ def make_tiny():
     return model, config
 
 
+# GenEval's prompts/object_names.txt order (= mmdet's COCO class order), GenEval's spellings.
+COCO_NAMES = ["person", "bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat", "traffic light",
+              "fire hydrant", "stop sign", "parking meter", "bench", "bird", "cat", "dog", "horse", "sheep", "cow",
+              "elephant", "bear", "zebra", "giraffe", "backpack", "umbrella", "handbag", "tie", "suitcase", "frisbee",
+              "skis", "snowboard", "sports ball", "kite", "baseball bat", "baseball glove", "skateboard", "surfboard",
+              "tennis racket", "bottle", "wine glass", "cup", "fork", "knife", "spoon", "bowl", "banana", "apple",
+              "sandwich", "orange", "broccoli", "carrot", "hot dog", "pizza", "donut", "cake", "chair", "couch",
+              "potted plant", "bed", "dining table", "toilet", "tv", "laptop", "computer mouse", "tv remote",
+              "computer keyboard", "cell phone", "microwave", "oven", "toaster", "sink", "refrigerator", "book",
+              "clock", "vase", "scissors", "teddy bear", "hair drier", "toothbrush"]
 GENEVAL_SCALE = (1333, 800)   # mmdet 2.x test_pipeline img_scale (long, short)
 MEAN = (123.675, 116.28, 103.53)
 STD = (58.395, 57.12, 57.375)

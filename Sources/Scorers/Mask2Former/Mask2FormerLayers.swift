@@ -20,6 +20,10 @@ struct DenseLayer {
     /// Three equal row blocks of a fused [3·C, C] projection (nn.MultiheadAttention's in_proj, mmdet Swin's qkv),
     /// as views of the stored tensors.
     static func splitFused(weight: Tensor, bias: Tensor?, parts: Int = 3) -> [DenseLayer] {
+        // A wrong shape has been recorded by the loader (which throws at finish()): placeholders.
+        guard weight.rank == 2, bias.map({ $0.count == weight.shape[0] }) ?? true else {
+            return (0..<parts).map { _ in DenseLayer(weight: weight, bias: bias) }
+        }
         let rows = weight.shape[0] / parts, cols = weight.shape[1]
         return (0..<parts).map { i in
             let w = Tensor(shape: [rows, cols], dtype: weight.dtype, storage: weight.storage,

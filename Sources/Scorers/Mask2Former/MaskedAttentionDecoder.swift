@@ -121,7 +121,7 @@ struct MaskedAttentionDecoder {
         queryFeatures = try loader.take(prefix + "queries_features.weight", shape: [config.numQueries, dim]).toF32()
         queryPosition = try loader.take(prefix + "queries_embedder.weight", shape: [config.numQueries, dim]).toF32()
         let embed = try loader.take(prefix + "level_embed.weight", shape: [levels, dim]).toFloats()
-        levelEmbed = (0..<levels).map { Array(embed[($0 * dim)..<(($0 + 1) * dim)]) }
+        levelEmbed = embed.count == levels * dim ? (0..<levels).map { Array(embed[($0 * dim)..<(($0 + 1) * dim)]) } : []
         let project = config.featureSize != dim || config.enforceInputProjection
         inputProjections = try (0..<levels).map { i in
             project ? try ConvLayer(loader, prefix + "input_projections.\(i)", input: config.featureSize, output: dim, kernel: 1) : nil

@@ -54,7 +54,7 @@ struct PixelDecoder {
                     try GroupNormLayer(loader, prefix + "input_projections.\(level).1", channels: dim))
         }
         let embed = try loader.take(prefix + "level_embed", shape: [levels, dim]).toFloats()
-        levelEmbed = (0..<levels).map { Array(embed[($0 * dim)..<(($0 + 1) * dim)]) }
+        levelEmbed = embed.count == levels * dim ? (0..<levels).map { Array(embed[($0 * dim)..<(($0 + 1) * dim)]) } : []
         layers = try (0..<config.encoderLayers).map { try EncoderLayer(loader, prefix: prefix + "encoder.layers.\($0).", config: config) }
         fpn = try (0..<config.fpnLevels).reversed().map { f in
             let channels = config.backbone.channels(stage: f)
