@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "Formats", "TestSupport"], path: "Tests/TensorsTests"),
         .testTarget(name: "ModelsTests", dependencies: ["TestSupport", "Models", "Formats", "Tensors"], path: "Tests/ModelsTests"),
         .testTarget(name: "FormatsTests", dependencies: ["TestSupport", "Formats", "Tensors"], path: "Tests/FormatsTests"),
-        .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats"], path: "Tests/ScorersTests"),
+        .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats", "Tensors"], path: "Tests/ScorersTests"),
         .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats"],
                     path: "Tests/SuitesTests"),
         .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Scorers", "Formats"], path: "Tests/HarnessTests"),
