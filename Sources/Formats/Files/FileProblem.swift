@@ -27,7 +27,7 @@ public enum FileProblem {
             if access(path, W_OK) != 0 { return "permission denied" }
         } else if let ancestor = existingAncestor(of: path) {
             var ancestorIsFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: ancestor, isDirectory: &ancestorIsFolder)
+            _ = FileManager.default.fileExists(atPath: ancestor, isDirectory: &ancestorIsFolder)
             if !ancestorIsFolder.boolValue { return "\(ancestor) is a file, not a folder" }
             if access(ancestor, W_OK) != 0 { return "\(ancestor) is not writable" }
         }
