@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Finds a model's folder: the preset's environment variable, then the Hugging Face cache
@@ -53,17 +54,9 @@ public struct WeightLocator: Sendable {
         } else {
             searched.append("$\(preset.environmentVariable) (not set)")
         }
-        let repoDir = hubCache + "/models--" + preset.repoID.replacingOccurrences(of: "/", with: "--")
-        var candidates: [String] = []
-        if let main = try? String(contentsOfFile: repoDir + "/refs/main", encoding: .utf8) {
-            candidates.append(repoDir + "/snapshots/" + main.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let snapshots = (try? fm.contentsOfDirectory(atPath: repoDir + "/snapshots")) ?? []
-        candidates += snapshots.sorted().map { repoDir + "/snapshots/" + $0 }.filter { !candidates.contains($0) }
-        if candidates.isEmpty { searched.append(repoDir + "/snapshots/<revision> (no snapshot)") }
-        for dir in candidates {
-            searched.append(dir)
-            if complete(dir) { return URL(fileURLWithPath: dir) }
+        if let dir = HubCacheSnapshots.firstComplete(hubCache: hubCache, repoID: preset.repoID, searched: &searched,
+                                                     isComplete: { complete($0) }) {
+            return URL(fileURLWithPath: dir)
         }
         throw ModelError.weightsNotFound(model: "\(preset.displayName) (\(preset.name))", searched: searched,
                                          expectedFiles: preset.expectedFiles,

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Finds the SDXL-VAE folder JanusFlow decodes with (contracts.md, "Weights of scorers and the VAE"): `--vae DIR`,
@@ -44,17 +45,9 @@ public struct VAELocator: Sendable {
             searched.append(dir)
             if Self.isComplete(dir) { return URL(fileURLWithPath: dir) }
         }
-        let repoDir = hubCache + "/models--" + Self.repoID.replacingOccurrences(of: "/", with: "--")
-        var candidates: [String] = []
-        if let main = try? String(contentsOfFile: repoDir + "/refs/main", encoding: .utf8) {
-            candidates.append(repoDir + "/snapshots/" + main.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let snapshots = (try? FileManager.default.contentsOfDirectory(atPath: repoDir + "/snapshots")) ?? []
-        candidates += snapshots.sorted().map { repoDir + "/snapshots/" + $0 }.filter { !candidates.contains($0) }
-        if candidates.isEmpty { searched.append(repoDir + "/snapshots/<revision> (no snapshot)") }
-        for dir in candidates {
-            searched.append(dir)
-            if Self.isComplete(dir) { return URL(fileURLWithPath: dir) }
+        if let dir = HubCacheSnapshots.firstComplete(hubCache: hubCache, repoID: Self.repoID, searched: &searched,
+                                                     isComplete: { Self.isComplete($0) }) {
+            return URL(fileURLWithPath: dir)
         }
         throw Self.notFound(searched)
     }

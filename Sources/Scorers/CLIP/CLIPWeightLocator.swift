@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Finds a CLIP ViT-L/14 folder in the Hugging Face layout: `--clip-weights DIR`, then `$JANUS_EVAL_CLIP_WEIGHTS`
@@ -45,17 +46,9 @@ public struct CLIPWeightLocator: Sendable {
         if !Self.environmentVariables.contains(where: { !(environment[$0] ?? "").isEmpty }) {
             searched.append("$\(Self.environmentVariables[0]) (not set)")
         }
-        let repoDir = hubCache + "/models--" + Self.repoID.replacingOccurrences(of: "/", with: "--")
-        var candidates: [String] = []
-        if let main = try? String(contentsOfFile: repoDir + "/refs/main", encoding: .utf8) {
-            candidates.append(repoDir + "/snapshots/" + main.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
-        let snapshots = (try? FileManager.default.contentsOfDirectory(atPath: repoDir + "/snapshots")) ?? []
-        candidates += snapshots.sorted().map { repoDir + "/snapshots/" + $0 }.filter { !candidates.contains($0) }
-        if candidates.isEmpty { searched.append(repoDir + "/snapshots/<revision> (no snapshot)") }
-        for dir in candidates {
-            searched.append(dir)
-            if Self.isComplete(dir) { return dir }
+        if let dir = HubCacheSnapshots.firstComplete(hubCache: hubCache, repoID: Self.repoID, searched: &searched,
+                                                     isComplete: { Self.isComplete($0) }) {
+            return dir
         }
         throw CLIPError.weightsNotFound(searched: searched, expectedFiles: Self.expectedFiles)
     }
