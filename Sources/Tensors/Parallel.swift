@@ -30,9 +30,13 @@ public enum Parallel {
     public static var coreCount: Int { ProcessInfoCores.count }
 
     /// Sets the thread count for our kernels and OpenBLAS. Call before starting work, not concurrently with it.
+    /// A `withBLASThreads` scope running meanwhile keeps its smaller OpenBLAS count (tests change the count while
+    /// other tests multiply; a threaded sgemm inside a one-thread scope would change that scope's bits).
     public static func setThreadCount(_ n: Int) {
-        configuredThreads = max(1, n)
-        openblas_set_num_threads(Int32(configuredThreads))
+        blasRequests.withLock { active in
+            configuredThreads = max(1, n)
+            openblas_set_num_threads(Int32(active.keys.min() ?? configuredThreads))
+        }
     }
 
     /// Runs `body` with OpenBLAS limited to `threads` (restoring the configured count after). Decode steps use
