@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// Runs the built `janus-eval` binary as a subprocess, as a user would.
 enum CLIRunner {
@@ -33,8 +34,8 @@ enum CLIRunner {
         try input.fileHandleForWriting.close()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        let exit = ChildProcess.waitForExit(process)
+        return Result(status: exit.status, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -37,8 +37,7 @@ import Glibc
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
             }
-            process.waitUntilExit()
-            if process.terminationReason == .exit && process.terminationStatus == 0 { try? FileManager.default.removeItem(atPath: killed) }
+            if ChildProcess.waitForExit(process) == ChildExit(status: 0, signal: nil) { try? FileManager.default.removeItem(atPath: killed) }
         }
         print("KillResumeTests: \(kills) SIGKILLs in \(attempts) attempts (an uninterrupted run takes \(String(format: "%.2f", duration)) s)")
         #expect(kills == 10)
@@ -78,9 +77,9 @@ import Glibc
         while Date() < deadline, process.isRunning, journalBytes() == 0 { usleep(2_000) }
         kill(process.processIdentifier, SIGINT)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let exit = ChildProcess.waitForExit(process)
         let journalled = ((try? String(contentsOfFile: stopped + "/items.jsonl", encoding: .utf8)) ?? "").split(separator: "\n").count
-        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(exit.status == 130, "\(stderr)")
         #expect(stderr.contains("stopping after the current item"))
         #expect(journalled >= 1 && journalled < 31)
         #expect(FileManager.default.fileExists(atPath: stopped + "/report.json"), "the report covers what finished")

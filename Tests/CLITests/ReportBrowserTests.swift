@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Testing
 import TestSupport
 
@@ -18,7 +19,7 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        ChildProcess.waitForExit(process)
         return String(decoding: data, as: UTF8.self)
     }
 

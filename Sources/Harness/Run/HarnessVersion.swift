@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// The harness version recorded in every run, and the git commit of the checkout it was built from when known.
 public enum HarnessVersion {
@@ -19,8 +20,7 @@ public enum HarnessVersion {
             process.standardError = FileHandle.nullDevice
             do { try process.run() } catch { return nil }
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { return nil }
+            guard ChildProcess.waitForExit(process, timeout: 30).status == 0 else { return nil }
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return nil }
