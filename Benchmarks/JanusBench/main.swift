@@ -1,4 +1,8 @@
 import Foundation
+import Tensors
+
+// The OpenBLAS core the CLI runs with (it re-execs off OpenBLAS 0.3.21's Prescott fallback), so timings are the users'.
+OpenBLASCoreChoice.reexecIfSlowCore()
 
 // janus-bench [NAME ...] [--json FILE]: runs the named benchmarks (default: all) in release builds.
 var names: [String] = []

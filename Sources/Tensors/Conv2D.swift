@@ -98,9 +98,9 @@ public enum Conv2D {
                                 }
                             }
                         }
-                        Matmul.gemm(transposeA: false, transposeB: false, m: outGroup, n: plane, k: rows,
-                                    a: wt + g * outGroup * rows, lda: rows, b: UnsafePointer(column ?? UnsafeMutablePointer(mutating: src)), ldb: plane,
-                                    c: y + (n * outChannels + g * outGroup) * plane, ldc: plane)
+                        Matmul.gemmFixedTiles(transposeA: false, transposeB: false, m: outGroup, n: plane, k: rows,
+                                              a: wt + g * outGroup * rows, lda: rows, b: UnsafePointer(column ?? UnsafeMutablePointer(mutating: src)), ldb: plane,
+                                              c: y + (n * outChannels + g * outGroup) * plane, ldc: plane)
                     }
                 }
             }

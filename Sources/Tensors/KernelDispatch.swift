@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// Which SIMD implementation our C kernels use. Detected once from the CPU; tests force each level this
 /// CPU can run so that every path is exercised.
@@ -39,6 +40,30 @@ public enum KernelDispatch {
     /// Whether the AMX kernels run now: the CPU has them, the level is AVX-512 (a test forcing a lower level gets
     /// the kernels of that level), and no test switched them off.
     public static var amxActive: Bool { hasAMX && level >= 3 && !amxDisabled }
+
+    /// f32 products on AMX (each activation split into three bf16 parts; f32-accurate, measured NMSE 6e-14 vs a Double
+    /// product) only when asked with `JANUS_EVAL_F32_ON_AMX=1`: the precision contract says f32 never goes through
+    /// AMX, which serves the bf16 precision.
+    public static let f32OnAMXRequested: Bool = ProcessInfo.processInfo.environment["JANUS_EVAL_F32_ON_AMX"] == "1"
+
+    /// The three-part f32 AMX product asked for on the current task (tests), else the environment's choice.
+    @TaskLocal static var f32OnAMXOverride: Bool?
+
+    public static func withF32OnAMX<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
+        try $f32OnAMXOverride.withValue(enabled) { try body() }
+    }
+
+    /// Whether f32-activation products with bf16 weights run on AMX now.
+    public static var f32OnAMX: Bool { amxActive && (f32OnAMXOverride ?? f32OnAMXRequested) }
+
+    /// Which kernel serves each product, for run.environment (results may differ across CPU families in the last bits).
+    public static var kernelSummary: String {
+        var parts = ["simd \(levelName)"]
+        parts.append(amxActive ? "bf16: AMX tiles from \(Linear.amxMinRows) rows" : "bf16: no AMX")
+        if bf16DotActive { parts.append("bf16: AVX512-BF16 dot products for 2-\(Linear.gemvRowLimit) rows") }
+        parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)" : "f32: our kernels + OpenBLAS sgemm")
+        return parts.joined(separator: "; ")
+    }
 
     /// The levels this CPU can run, for tests.
     public static var availableLevels: [Int] { [0, 2, 3].filter { $0 <= detectedLevel } }

@@ -257,7 +257,7 @@ public enum Linear {
         }
     }
 
-    /// f32 activations times bf16 weights on AMX tiles, for the f32 default: each activation split into three bf16
+    /// f32 activations times bf16 weights on AMX tiles, when asked (`KernelDispatch.f32OnAMX`): each activation split into three bf16
     /// parts (hi + mid + lo = x), each part's products exact in f32, all accumulated in f32 — the error of f32
     /// summation, as sgemm's (measured NMSE vs a Double product: 6e-14, where a plain f32 loop gives 7e-13), at a
     /// third of the bf16 tile product's speed (600 rows × 5632×2048: ~0.6 s vs 2.5 s for the converted-tile sgemm on
@@ -298,7 +298,7 @@ public enum Linear {
             return
         }
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
-        if weight.dtype == .bf16 && usesAMX(rows: m, k: k) {
+        if weight.dtype == .bf16 && usesAMX(rows: m, k: k) && KernelDispatch.f32OnAMX {
             f32x3AMX(weight: weight, k: k, n: n, x: x, m: m, y: y, bias: bias)
             return
         }

@@ -44,6 +44,26 @@ import TestSupport
         #expect(NumericComparison.nmse(got2, want2) <= 1e-7)
     }
 
+    /// Products large enough to tile, wide and tall, every transpose: bit for bit the same with 1 and 2 threads, and
+    /// against the naive product (the convolutions' im2col path and Mask2Former's mask logits go through this).
+    @Test(arguments: [(96, 1500, 70, false, false), (1300, 40, 90, true, false), (64, 700, 300, false, true), (900, 200, 33, true, true)])
+    func fixedTilesDoNotDependOnThreadCount(shape: (Int, Int, Int, Bool, Bool)) {
+        let (m, n, k, ta, tb) = shape
+        var rng = TestRandom(seed: 5)
+        let a = rng.floats(m * k), b = rng.floats(k * n)
+        let x = Tensor(shape: ta ? [k, m] : [m, k], floats: a), y = Tensor(shape: tb ? [n, k] : [k, n], floats: b)
+        let before = Parallel.threadCount
+        defer { Parallel.setThreadCount(before) }
+        Parallel.setThreadCount(1)
+        let one = Matmul.matmul(x, y, transposeA: ta, transposeB: tb).toFloats()
+        Parallel.setThreadCount(2)
+        let two = Matmul.matmul(x, y, transposeA: ta, transposeB: tb).toFloats()
+        let differing = zip(one, two).filter { $0 != $1 }.count
+        #expect(differing == 0, "\(m)×\(n)×\(k): \(differing) outputs depend on the thread count")
+        let e = NumericComparison.nmse(two, Naive.matmul(a, b, m: m, n: n, k: k, transposeA: ta, transposeB: tb))
+        #expect(e <= 1e-7, "\(m)×\(n)×\(k): NMSE \(e)")
+    }
+
     @Test func emptyInnerDimensionGivesZeros() {
         let out = Matmul.matmul(Tensor(zeros: [2, 0]), Tensor(zeros: [0, 3]))
         #expect(out.toFloats() == [0, 0, 0, 0, 0, 0])

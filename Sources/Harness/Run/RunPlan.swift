@@ -63,7 +63,8 @@ public enum RunPlan {
         var environment = JSONObject([("command", .array(request.commandLine.map { .string($0) })),
                                       ("host", .string(ProcessInfo.processInfo.hostName)), ("cpu", .string(MachineInfo.cpuModel)),
                                       ("threads", .int(Int64(Parallel.threadCount))), ("openblas_core", .string(MachineInfo.openBLASCore)),
-                                      ("simd_level", .string(KernelDispatch.levelName))])
+                                      ("simd_level", .string(KernelDispatch.levelName)),
+                                      ("kernels", .string(KernelDispatch.kernelSummary))])
         let source: any ItemOutputSource
         var loadSeconds = 0.0
         if let model = request.model {
