@@ -160,7 +160,7 @@ public final class Runner {
                                environment: reportEnvironment, timings: timings)
         let reportPath = folder + "/report.json", htmlPath = folder + "/report.html"
         try report.write(to: reportPath)
-        try HTMLReport(report: report, folder: folder).write(to: htmlPath)
+        try HTMLReport(report: report, folder: folder, imageRoot: (source as? ImageFolderOutputs)?.folder).write(to: htmlPath)
         let failed = report.failed.map { ($0.id, $0.reason) }
         return Outcome(folder: folder, reportPath: reportPath, htmlPath: htmlPath, items: total, scored: report.scored.count,
                        failed: failed, resumedItems: resumed, interrupted: interrupted,
