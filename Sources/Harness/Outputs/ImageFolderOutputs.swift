@@ -9,7 +9,7 @@ public final class ImageFolderOutputs: ItemOutputSource {
     public let folder: String
     public let configuration: JSONObject
     public let name = "images"
-    let detections: any DetectionProvider
+    public let detections: any DetectionProvider
 
     public init(folder: String, detections: any DetectionProvider) {
         self.folder = folder

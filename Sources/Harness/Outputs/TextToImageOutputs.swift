@@ -17,7 +17,7 @@ public final class TextToImageOutputs: ItemOutputSource {
     public let name: String
     /// Set by the planner once the run folder is known.
     public var imageFolder: String
-    let detections: any DetectionProvider
+    public let detections: any DetectionProvider
     let seed: UInt64
     let cfgWeight: Float, temperature: Float
     let metadata: (Int) -> String?
