@@ -95,7 +95,8 @@ public struct GenEvalSuite: Suite {
     }
 
     public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? {
-        metric == "overall" ? nil : records.filter { $0.string("tag") == metric }
+        // Task scores are fractions of images; overall (a mean of task means) and clipscore (a mean of scores) are not.
+        Self.tasks.contains(metric) ? records.filter { $0.string("tag") == metric } : nil
     }
 
     public func score(_ item: SuiteItem, output: ItemOutput) throws -> ItemRecord {
