@@ -4,13 +4,50 @@ import Suites
 
 /// The GenEval part of report.html: per image a thumbnail embedded in the page (downscaled to at most
 /// `thumbnailSide` pixels, PNG, so a 553 × 4 run stays a page a browser opens), the boxes GenEval kept drawn over it
-/// with their class and score, the colour read for each object asked (and by what), the CLIPScore, the judgment and
-/// its reason, and the judge's full account folded away.
+/// with their class and score and, when the detections have masks (the run's `detections.jsonl`, or the
+/// `--detections` file), the kept objects' masks tinted over the thumbnail; the colour read for each object asked
+/// (and by what), the CLIPScore, the judgment and its reason, and the judge's full account folded away.
 struct GenEvalGallery {
     /// The run folder (generated images live under `images/`) and where `--images` pointed.
     var folder: String
     var imageRoot: String?
     var thumbnailSide = 192
+    /// Raw detection lines with masks, by item id (empty when there are none to show).
+    var masks: [String: DetectionFileOutputs.Line] = [:]
+
+    init(folder: String, imageRoot: String?, detectionFiles: [String]) {
+        self.folder = folder; self.imageRoot = imageRoot
+        for file in detectionFiles where FileManager.default.fileExists(atPath: file) {
+            if let read = try? DetectionFileOutputs(file: file) {
+                masks = read.lines.filter { !$0.value.masks.isEmpty }
+                break
+            }
+        }
+    }
+
+    static let tints: [(UInt8, UInt8, UInt8)] = [(255, 211, 61), (9, 105, 218), (207, 34, 46), (26, 127, 55), (130, 80, 223)]
+
+    /// The image with the masks of the kept detections (matched to the raw ones by box and score) tinted, 45 %.
+    func tinted(_ image: RGBImage, id: String, details: [(key: String, value: JSONCursor)]) -> RGBImage {
+        guard let line = masks[id] else { return image }
+        var out = image
+        for (c, (className, boxes)) in details.enumerated() {
+            guard let raw = line.detections[className], let rles = line.masks[className] else { continue }
+            for box in (try? boxes.asArray()) ?? [] {
+                let v = ((try? box.asArray()) ?? []).compactMap { try? $0.asDouble() }
+                guard v.count == 5, let k = raw.indices.first(where: { raw[$0].box == Array(v[0..<4]) && raw[$0].score == v[4] }),
+                      k < rles.count, let rle = rles[k], rle.height == image.height, rle.width == image.width,
+                      let mask = try? rle.mask() else { continue }
+                let tint = Self.tints[c % Self.tints.count]
+                for i in 0..<mask.count where mask[i] {
+                    out.pixels[i * 3] = UInt8((Int(out.pixels[i * 3]) * 55 + Int(tint.0) * 45) / 100)
+                    out.pixels[i * 3 + 1] = UInt8((Int(out.pixels[i * 3 + 1]) * 55 + Int(tint.1) * 45) / 100)
+                    out.pixels[i * 3 + 2] = UInt8((Int(out.pixels[i * 3 + 2]) * 55 + Int(tint.2) * 45) / 100)
+                }
+            }
+        }
+        return out
+    }
 
     /// A note for the page when some colours were read from boxes (no mask), as the contract asks.
     static func notes(_ records: [ItemRecord]) -> String {
@@ -40,11 +77,13 @@ struct GenEvalGallery {
         let filename = string(r.fields["filename"])
         var note = ""
         let roots = [folder + "/images", imageRoot].compactMap { $0 }
+        let details = (try? JSONReader.parse(Data(string(r.fields["details"]).utf8), file: "details").cursor.entries()) ?? []
         if let path = HTMLReport.resolve(filename, under: roots, note: &note), let data = FileManager.default.contents(atPath: path),
-           let image = try? ImageDecoder.decode(data, file: path), let png = try? PNGCodec.encode(Self.thumbnail(image, side: thumbnailSide)) {
+           let image = try? ImageDecoder.decode(data, file: path),
+           let png = try? PNGCodec.encode(Self.thumbnail(tinted(image, id: r.id, details: details), side: thumbnailSide)) {
             let (width, height) = (image.width, image.height)
             out += "<svg viewBox=\"0 0 \(width) \(height)\" xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:image/png;base64,\(png.base64EncodedString())\" width=\"\(width)\" height=\"\(height)\"/>"
-            if let details = try? JSONReader.parse(Data(string(r.fields["details"]).utf8), file: "details").cursor.entries() {
+            do {
                 let stroke = max(0.5, Double(width) / 100), font = max(3, Double(width) / 16)
                 for (className, boxes) in details {
                     for box in (try? boxes.asArray()) ?? [] {

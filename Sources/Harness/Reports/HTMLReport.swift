@@ -179,7 +179,13 @@ public struct HTMLReport {
         var out = "<h2>Items</h2>\n<p class=\"sub\">\(records.count) items; failures first"
             + (ordered.count > shown.count ? "; the first \(shown.count) shown (all are in report.json and items.jsonl)" : "") + ".</p>\n"
         if report.configuration.suiteID == "geneval" {
-            let gallery = GenEvalGallery(folder: folder, imageRoot: imageRoot)
+            // Masks: the run's own detections.jsonl (the detector ran here), else the --detections file it read.
+            var files = [folder + "/detections.jsonl"]
+            if case .object(let source)? = report.configuration.json["source"] {
+                if case .string(let f)? = source["file"] { files.append(f) }
+                if case .object(let d)? = source["detections"], case .string(let f)? = d["file"] { files.append(f) }
+            }
+            let gallery = GenEvalGallery(folder: folder, imageRoot: imageRoot, detectionFiles: files)
             out += GenEvalGallery.notes(records) + "<div class=\"gallery\">\n"
             for r in shown { out += gallery.tile(r) }
             return out + "</div>\n"
