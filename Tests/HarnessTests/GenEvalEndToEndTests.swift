@@ -186,6 +186,8 @@ import TestSupport
         let detector = try #require((runner.source as? ImageFolderOutputs)?.detections as? DetectorOutputs)
         #expect(detector.imagesDetected == 1)    // the torn one; the other was read back
         #expect(detector.droppedTornLine)
+        let timings = try JSONReader.parse(file: out + "/report.json").cursor.field("run").field("timings")
+        #expect(try timings.int("images_detected") == 1 && timings.field("dropped_torn_detections_line").asBool())
         // The lines of the earlier process are kept byte for byte and the torn one is written again whole. (Its
         // detections equal the first process's to float rounding only: Mask2Former's output moves in the last bits
         // with the thread count, which concurrent tests change; one process on one thread count reproduces it.)

@@ -39,6 +39,13 @@ public final class DetectorOutputs: DetectionProvider {
 
     deinit { if fd >= 0 { close(fd) } }
 
+    /// This process's detector work, for run.timings.
+    public var timings: JSONObject {
+        var t = JSONObject([("detection_s", .double(detectionSeconds)), ("images_detected", .int(Int64(imagesDetected)))])
+        if droppedTornLine { t["dropped_torn_detections_line"] = .bool(true) }
+        return t
+    }
+
     /// Reads what an earlier process of this run wrote, dropping a torn last line, and opens the file for appending.
     func open() throws {
         guard known == nil else { return }

@@ -17,6 +17,8 @@ public final class ImageFolderOutputs: ItemOutputSource {
         configuration = JSONObject([("kind", .string("images")), ("folder", .string(folder)), ("detections", .object(detections.configuration))])
     }
 
+    public var timings: JSONObject? { (detections as? DetectorOutputs)?.timings }
+
     /// The image of item `<NNNNN>/<k>` relative to the folder, as it exists (`<k:05>.png` first, then `<k>.png`).
     func imagePath(group: String, id: String) -> (relative: String, full: String, exists: Bool) {
         let k = Int(id.split(separator: "/").last ?? "") ?? 0

@@ -37,6 +37,12 @@ public final class TextToImageOutputs: ItemOutputSource {
         self.metadata = metadata
     }
 
+    public var timings: JSONObject? {
+        var t = (detections as? DetectorOutputs)?.timings ?? JSONObject()
+        t["generation_s"] = .double(generationSeconds)
+        return t
+    }
+
     /// The seed of prompt `index`'s generation.
     public static func promptSeed(run seed: UInt64, prompt index: Int) -> UInt64 {
         TextToImageRequest(prompt: "", seed: seed).imageSeed(1_000_003 &* index &+ 17)

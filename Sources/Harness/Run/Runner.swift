@@ -153,6 +153,7 @@ public final class Runner {
             ("load_s", .double(loadSeconds)), ("outputs_s", .double(outputSeconds)), ("scoring_s", .double(scoringSeconds)),
             ("items_this_process", .int(Int64(doneHere))), ("items_from_journal", .int(Int64(resumed)))])
         if let cache = source.prefixCacheStatistics { timings["prefix_cache"] = .object(Self.json(cache)) }
+        if let sourceTimings = source.timings { for (key, value) in sourceTimings.entries { timings[key] = value } }
         var reportEnvironment = environment
         reportEnvironment["resumed_items"] = .int(Int64(resumed))
         if journal.droppedTornLine { reportEnvironment["dropped_torn_journal_line"] = .bool(true) }
