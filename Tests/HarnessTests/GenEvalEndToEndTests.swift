@@ -203,6 +203,26 @@ import TestSupport
         }
     }
 
+    /// A Hugging Face config spelling COCO's classes its own way (`mouse`, `remote`, `keyboard`) still detects under
+    /// GenEval's names (by class index), and the configuration records the renaming.
+    @Test func eightyClassesTakeGenEvalsNames() throws {
+        let dir = FixturePaths.temporaryDirectory("geneval-names")
+        let copy = dir.appendingPathComponent("detector").path
+        try FileManager.default.copyItem(atPath: FixturePaths.repositoryRoot.path + "/" + GenEvalScorers.demoDetector, toPath: copy)
+        let config = try String(contentsOfFile: copy + "/config.json", encoding: .utf8)
+        try config.replacingOccurrences(of: "\"computer mouse\"", with: "\"mouse\"").replacingOccurrences(of: "\"tv remote\"", with: "\"remote\"")
+            .write(toFile: copy + "/config.json", atomically: true, encoding: .utf8)
+        let found = try GenEvalScorers.detector(option: copy)
+        #expect(found.detector.model.config.labels.contains("mouse"))
+        #expect(found.classNames == GenEvalVocabulary.classes)
+        #expect(found.record["renamed"] == .array([.string("mouse → computer mouse"), .string("remote → tv remote")]))
+        let outputs = DetectorOutputs(detector: found.detector, weights: found.record, classNames: found.classNames)
+        outputs.file = dir.appendingPathComponent("detections.jsonl").path
+        let detections = try outputs.detections(id: "00000/0", imagePath: "00000/samples/00000.png", image: RGBImage(width: 24, height: 20, fill: (90, 140, 200)))
+        #expect(!detections.keys.contains("mouse") && !detections.keys.contains("remote"))
+        #expect(detections.keys.allSatisfy(GenEvalVocabulary.classes.contains))
+    }
+
     @Test func missingWeightsAreRefusedBeforeAnyWork() throws {
         let dir = FixturePaths.temporaryDirectory("geneval-refuse")
         let images = try Self.drawImages(prompts: 1, in: dir)

@@ -16,6 +16,8 @@ import Glibc
 /// came mid-write) is dropped on reopening, as `RunJournal` does; a bad line anywhere else is an error naming it.
 public final class DetectorOutputs: DetectionProvider {
     public let detector: Mask2FormerDetector
+    /// The class names the detections carry, by the detector's class index (GenEval's spellings).
+    public let classNames: [String]
     public let configuration: JSONObject
     /// Set by the planner once the run folder is known: `<run>/detections.jsonl`.
     public var file = ""
@@ -27,9 +29,13 @@ public final class DetectorOutputs: DetectionProvider {
     private var known: [String: DetectionFileOutputs.Line]?
     private var fd: Int32 = -1
 
-    /// - Parameter weights: the configuration's record of the detector's weights (path, files, digests).
-    public init(detector: Mask2FormerDetector, weights: JSONObject) {
+    /// - Parameters:
+    ///   - weights: the configuration's record of the detector's weights (files, digests).
+    ///   - classNames: the names to give the detector's classes, by index (default: its own labels).
+    public init(detector: Mask2FormerDetector, weights: JSONObject, classNames: [String]? = nil) {
         self.detector = detector
+        let labels = detector.model.config.labels
+        self.classNames = classNames.map { $0.count == labels.count ? $0 : labels } ?? labels
         var configuration = JSONObject([("kind", .string("detector")), ("network", .string("Mask2Former (\(detector.model.config.labels.count) classes)")),
                                         ("weights", .object(weights)),
                                         ("pipeline", .string("mmdet 2.x test_pipeline: resize (1333, 800) cv2 INTER_LINEAR, normalise, pad 32; MaskFormerFusionHead instances, max_per_image \(detector.maxPerImage)"))])
@@ -84,10 +90,13 @@ public final class DetectorOutputs: DetectionProvider {
         try open()
         if let line = known?[id] { return try DetectionFileOutputs.decode(line, file: file, image: image) }
         let start = Date()
-        let detections = try detector.detect(image)
+        var detections: [String: [ObjectDetection]] = [:]
+        let labels = detector.model.config.labels
+        let rename = Dictionary(zip(labels, classNames), uniquingKeysWith: { a, _ in a })
+        for (name, list) in try detector.detect(image) { detections[rename[name] ?? name, default: []] += list }
         detectionSeconds += Date().timeIntervalSince(start)
         imagesDetected += 1
-        try append(Self.line(image: imagePath, detections: detections, labels: detector.model.config.labels,
+        try append(Self.line(image: imagePath, detections: detections, labels: classNames,
                               height: image.height, width: image.width))
         return detections
     }

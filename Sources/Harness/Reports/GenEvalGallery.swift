@@ -11,7 +11,7 @@ struct GenEvalGallery {
     /// The run folder (generated images live under `images/`) and where `--images` pointed.
     var folder: String
     var imageRoot: String?
-    var thumbnailSide = 192
+    var thumbnailSide = 128
     /// Raw detection lines with masks, by item id (empty when there are none to show).
     var masks: [String: DetectionFileOutputs.Line] = [:]
 

@@ -27,14 +27,22 @@ public enum GenEvalScorers {
         throw HarnessError.usage("the demo scorer weights are bundled at \(demo) in the janus-eval checkout; looked under \(roots.joined(separator: ", ")) (set $JANUS_EVAL_HOME to the checkout)")
     }
 
-    /// The detector, found and loaded (its "how to get it" message when it is missing), and its configuration record.
-    public static func detector(option: String?) throws -> (detector: Mask2FormerDetector, record: JSONObject, path: String) {
+    /// The detector, found and loaded (its "how to get it" message when it is missing), its configuration record and
+    /// the names its classes take: with 80 classes (COCO's, in COCO order, as GenEval's detector has them) GenEval's
+    /// spellings by index — the Hugging Face config says `mouse`, `remote`, `keyboard` where GenEval's prompts say
+    /// `computer mouse`, `tv remote`, `computer keyboard` — else the checkpoint's own labels.
+    public static func detector(option: String?) throws -> (detector: Mask2FormerDetector, record: JSONObject, path: String, classNames: [String]) {
         let path = try Mask2FormerDetector.locateWeights(option: try resolve(option, demo: demoDetector))
         let detector = try Mask2FormerDetector(weights: path, labels: GenEvalVocabulary.classes)
+        let labels = detector.model.config.labels
+        let names = labels.count == GenEvalVocabulary.classes.count ? GenEvalVocabulary.classes : labels
         var record = try weights(path)
         record["random_weights"] = .bool(option == "demo")
-        record["classes"] = .int(Int64(detector.model.config.labels.count))
-        return (detector, record, path)
+        record["classes"] = .int(Int64(labels.count))
+        let renamed = zip(labels, names).filter { $0 != $1 }.map { JSONValue.string("\($0) → \($1)") }
+        record["class_names"] = .string(names == labels ? "the checkpoint's labels" : "GenEval's, by class index")
+        if !renamed.isEmpty { record["renamed"] = .array(renamed) }
+        return (detector, record, path, names)
     }
 
     /// CLIP, found and loaded, and its record. `required: false` loads it only when asked for (`--clip-weights`

@@ -92,7 +92,7 @@ public enum RunPlan {
             var scorers = JSONObject(), paths = JSONObject()
             if hasImages && request.detections == nil {
                 let found = try GenEvalScorers.detector(option: request.detectorWeights)
-                detector = DetectorOutputs(detector: found.detector, weights: found.record)
+                detector = DetectorOutputs(detector: found.detector, weights: found.record, classNames: found.classNames)
                 scorers["detector"] = .object(found.record); paths["detector"] = .string(found.path)
             }
             if hasImages, let clip = try GenEvalScorers.clip(option: request.clipWeights, required: request.detections == nil),
