@@ -2,6 +2,9 @@ import Foundation
 import Formats
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `run geneval --model NAME` without --detections: generate, detect, classify colours, judge — here with the demo
 /// model and the bundled tiny random scorers (`demo`) — and the "how to get it" refusal before any generation
@@ -27,6 +30,42 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: out + "/images/00002/samples/00000.png"))
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 == 3)
+    }
+
+    /// Killed with SIGKILL at random moments while detecting, and rerun: detections.jsonl holds each image once and
+    /// equals an uninterrupted run's byte for byte (one thread: the detector is then reproducible), and so does the report.
+    @Test func killedWhileDetectingThenTheSameFiles() throws {
+        let dir = FixturePaths.temporaryDirectory("geneval-kill")
+        let arguments = ["run", "geneval", "--data", Self.metadata, "--images", Self.root + "/suites/demo/geneval/images", "--limit", "12",
+                         "--detector-weights", "demo", "--clip-weights", "demo", "--threads", "1"]
+        let reference = dir.appendingPathComponent("reference").path
+        let start = Date()
+        #expect(try CLIRunner.run(arguments + ["--out", reference]).status == 0)
+        let duration = Date().timeIntervalSince(start)
+        let killed = dir.appendingPathComponent("killed").path
+        var kills = 0, attempts = 0
+        var rng = SystemRandomNumberGenerator()
+        while kills < 4 && attempts < 20 {
+            attempts += 1
+            let process = Process()
+            process.executableURL = CLIRunner.binary
+            process.arguments = arguments + ["--out", killed]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(Double.random(in: 0.3...max(0.5, duration), using: &rng) * 1e6))
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); kills += 1 }
+            process.waitUntilExit()
+            if process.terminationReason == .exit && process.terminationStatus == 0 { try? FileManager.default.removeItem(atPath: killed) }
+        }
+        #expect(kills == 4)
+        #expect(try CLIRunner.run(arguments + ["--out", killed]).status == 0)
+        let lines = try String(contentsOfFile: killed + "/detections.jsonl", encoding: .utf8).split(separator: "\n")
+        let images = try lines.map { try JSONReader.parse(Data($0.utf8), file: "detections.jsonl").cursor.string("image") }
+        #expect(images.count == 12 && Set(images).count == 12)
+        #expect(try String(contentsOfFile: killed + "/detections.jsonl", encoding: .utf8)
+                == String(contentsOfFile: reference + "/detections.jsonl", encoding: .utf8))
+        #expect(try StableReport.of(folder: killed) == StableReport.of(folder: reference))
     }
 
     @Test func missingDetectorWeightsAreRefusedBeforeGenerating() throws {
