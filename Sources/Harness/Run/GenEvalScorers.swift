@@ -29,8 +29,8 @@ public enum GenEvalScorers {
 
     /// The detector, found and loaded (its "how to get it" message when it is missing), its configuration record and
     /// the names its classes take: with 80 classes (COCO's, in COCO order, as GenEval's detector has them) GenEval's
-    /// spellings by index — the Hugging Face config says `mouse`, `remote`, `keyboard` where GenEval's prompts say
-    /// `computer mouse`, `tv remote`, `computer keyboard` — else the checkpoint's own labels.
+    /// spellings by index — a config with COCO's own names (`mouse`, `remote`, `keyboard`) would otherwise never match
+    /// GenEval's prompts (`computer mouse`, `tv remote`, `computer keyboard`) — else the checkpoint's own labels.
     public static func detector(option: String?) throws -> (detector: Mask2FormerDetector, record: JSONObject, path: String, classNames: [String]) {
         let path = try Mask2FormerDetector.locateWeights(option: try resolve(option, demo: demoDetector))
         let detector = try Mask2FormerDetector(weights: path, labels: GenEvalVocabulary.classes)
