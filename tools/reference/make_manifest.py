@@ -7,7 +7,7 @@ import platform
 
 root = pathlib.Path(__file__).resolve().parents[2] / "Tests" / "Fixtures"
 packages = ["torch", "transformers", "diffusers", "pytorch-fid", "torch-fidelity", "safetensors",
-            "tokenizers", "numpy", "scipy", "pillow"]
+            "tokenizers", "numpy", "scipy", "pillow", "pycocotools"]
 versions = {}
 for name in packages:
     try:

@@ -12,9 +12,12 @@ public protocol ItemOutputSource: AnyObject {
     var name: String { get }
     func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>]
     var prefixCacheStatistics: PrefixCacheStatistics? { get }
+    /// What the source spent this process (generation, detection), for run.timings; nil when it has nothing to say.
+    var timings: JSONObject? { get }
 }
 
 extension ItemOutputSource {
     /// What the source's prompt-prefix cache did (nil: the source has none).
     public var prefixCacheStatistics: PrefixCacheStatistics? { nil }
+    public var timings: JSONObject? { nil }
 }

@@ -4,7 +4,8 @@ import Models
 import Suites
 
 /// Images drawn by a model inside the harness (`TextToImage`), written in GenEval's layout under the run folder
-/// (`images/<NNNNN>/metadata.jsonl` and `samples/<k:05>.png`), then judged on detections. One generation per
+/// (`images/<NNNNN>/metadata.jsonl` and `samples/<k:05>.png`), then judged on their detections (the detector run
+/// here, `DetectorOutputs`, or `--detections`), each image going to the suite with its detections. One generation per
 /// prompt group: its seed is derived from the run seed and the prompt's index only, and image k samples with
 /// `TextToImageRequest.imageSeed(k)`, so an image never depends on shards, resume points or thread counts.
 /// Flow models (JanusFlow) draw image k's initial latents from the same seed (`TextToImageRequest.imageNoise`), or
@@ -16,7 +17,7 @@ public final class TextToImageOutputs: ItemOutputSource {
     public let name: String
     /// Set by the planner once the run folder is known.
     public var imageFolder: String
-    let detections: DetectionFileOutputs
+    public let detections: any DetectionProvider
     let seed: UInt64
     let cfgWeight: Float, temperature: Float
     let metadata: (Int) -> String?
@@ -29,11 +30,17 @@ public final class TextToImageOutputs: ItemOutputSource {
     public var noiseFolder = ""
 
     /// - Parameter metadata: the prompt record (one JSON line) of a prompt index, written beside its images.
-    public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: DetectionFileOutputs,
+    public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: any DetectionProvider,
                 seed: UInt64, cfgWeight: Float, temperature: Float, metadata: @escaping (Int) -> String?) {
         self.model = model; self.name = name; self.configuration = configuration; self.imageFolder = imageFolder
         self.detections = detections; self.seed = seed; self.cfgWeight = cfgWeight; self.temperature = temperature
         self.metadata = metadata
+    }
+
+    public var timings: JSONObject? {
+        var t = (detections as? DetectorOutputs)?.timings ?? JSONObject()
+        t["generation_s"] = .double(generationSeconds)
+        return t
     }
 
     /// The seed of prompt `index`'s generation.
@@ -68,9 +75,17 @@ public final class TextToImageOutputs: ItemOutputSource {
             return result.images
         }
         generationSeconds += Date().timeIntervalSince(start)
-        var out = detections.outputs(for: items, group: group, groupIndex: groupIndex)
-        if case .failure(let error) = generated {
-            for item in items { out[item.id] = .failure(error) }
+        var out: [String: Result<ItemOutput, any Error>] = [:]
+        for item in items {
+            guard case .image(_, let k, _) = item.request else { continue }
+            out[item.id] = Result {
+                let images = try generated.get()
+                guard images.indices.contains(k) else {
+                    throw HarnessError.outputs(path: imageFolder + "/" + group, reason: "the model drew \(images.count) image(s); item \(item.id) is sample \(k)")
+                }
+                let path = group + "/samples/" + String(format: "%05d.png", k)
+                return .detectionsOnImage(try detections.detections(id: item.id, imagePath: path, image: images[k]), image: images[k])
+            }
         }
         return out
     }

@@ -105,8 +105,8 @@ public struct HTMLReport {
         let preferred = ["pooled/f1", "mean/f1", "circular/overall", "vanilla/overall", "overall", "fid", "kid"]
         let headline = preferred.compactMap { id in metrics.first { $0.id == id } } + metrics.filter { !preferred.contains($0.id) }
         for m in headline.prefix(4) {
-            page += "<div class=\"card\"><div class=\"k\">\(Self.escape(m.id))</div><div class=\"v\">\(m.value.map(Self.percent) ?? "–")</div>"
-            if let lo = m.lo, let hi = m.hi { page += "<div class=\"k\">95 % CI \(Self.percent(lo))–\(Self.percent(hi)) · n \(m.n)</div>" }
+            page += "<div class=\"card\"><div class=\"k\">\(Self.escape(m.id))</div><div class=\"v\">\(m.value.map { m.id == "clipscore" ? String(format: "%.2f", $0) : Self.percent($0) } ?? "–")</div>"
+            if let lo = m.lo, let hi = m.hi, m.id != "clipscore" { page += "<div class=\"k\">95 % CI \(Self.percent(lo))–\(Self.percent(hi)) · n \(m.n)</div>" }
             page += "</div>"
         }
         page += "<div class=\"card\"><div class=\"k\">items</div><div class=\"v\">\(Self.escape(Self.string(summary["scored"])))</div>"
@@ -179,8 +179,15 @@ public struct HTMLReport {
         var out = "<h2>Items</h2>\n<p class=\"sub\">\(records.count) items; failures first"
             + (ordered.count > shown.count ? "; the first \(shown.count) shown (all are in report.json and items.jsonl)" : "") + ".</p>\n"
         if report.configuration.suiteID == "geneval" {
-            out += "<div class=\"gallery\">\n"
-            for r in shown { out += tile(r) }
+            // Masks: the run's own detections.jsonl (the detector ran here), else the --detections file it read.
+            var files = [folder + "/detections.jsonl"]
+            if case .object(let source)? = report.configuration.json["source"] {
+                if case .string(let f)? = source["file"] { files.append(f) }
+                if case .object(let d)? = source["detections"], case .string(let f)? = d["file"] { files.append(f) }
+            }
+            let gallery = GenEvalGallery(folder: folder, imageRoot: imageRoot, detectionFiles: files)
+            out += GenEvalGallery.notes(records) + "<div class=\"gallery\">\n"
+            for r in shown { out += gallery.tile(r) }
             return out + "</div>\n"
         }
         out += "<table><tr><th>item</th><th>question</th><th>answer</th><th>read as</th><th>truth</th><th>verdict</th></tr>\n"
@@ -192,39 +199,6 @@ public struct HTMLReport {
                 + "<td>\(Self.escape(Self.string(r.fields["truth"])))</td><td>\(verdict)<div class=\"sub\">\(Self.escape(r.reason))</div></td></tr>\n"
         }
         return out + "</table>\n"
-    }
-
-    /// A GenEval image with its kept boxes, and why it was judged wrong.
-    func tile(_ r: ItemRecord) -> String {
-        let wrong = r.correct != true
-        var out = "<div class=\"tile\(wrong ? " wrong" : "")\"><div><b>\(Self.escape(r.id))</b> · \(Self.escape(Self.string(r.fields["tag"])))</div>"
-        let filename = Self.string(r.fields["filename"])
-        var image: (data: String, mime: String, width: Int, height: Int)?
-        var note = ""
-        let roots = [folder + "/images", imageRoot].compactMap { $0 }
-        if let path = Self.resolve(filename, under: roots, note: &note), let data = FileManager.default.contents(atPath: path) {
-            let size = (try? ImageDecoder.decode(data, file: path)).map { ($0.width, $0.height) } ?? (1, 1)
-            image = (data.base64EncodedString(), ImageDecoder.format(of: data) == .jpeg ? "image/jpeg" : "image/png", size.0, size.1)
-        }
-        if let image {
-            out += "<svg viewBox=\"0 0 \(image.width) \(image.height)\" xmlns=\"http://www.w3.org/2000/svg\"><image href=\"data:\(image.mime);base64,\(image.data)\" width=\"\(image.width)\" height=\"\(image.height)\"/>"
-            if let details = try? JSONReader.parse(Data(Self.string(r.fields["details"]).utf8), file: "details").cursor.entries() {
-                for (className, boxes) in details {
-                    for box in (try? boxes.asArray()) ?? [] {
-                        let v = ((try? box.asArray()) ?? []).compactMap { try? $0.asDouble() }
-                        guard v.count >= 4 else { continue }
-                        let stroke = max(0.5, Double(image.width) / 100)
-                        out += "<rect x=\"\(v[0])\" y=\"\(v[1])\" width=\"\(max(v[2] - v[0], 0))\" height=\"\(max(v[3] - v[1], 0))\" fill=\"none\" stroke=\"#ffd33d\" stroke-width=\"\(stroke)\"><title>\(Self.escape(className)) \(v.count > 4 ? String(format: "%.2f", v[4]) : "")</title></rect>"
-                    }
-                }
-            }
-            out += "</svg>"
-        } else {
-            out += "<div class=\"sub\">image not shown\(note.isEmpty ? "" : ": " + Self.escape(note))</div>"
-        }
-        out += "<div>\(Self.escape(Self.string(r.fields["prompt"] ?? r.fields["text"])))</div>"
-        out += "<div class=\"\(wrong ? "bad" : "good")\">\(Self.escape(r.reason))</div></div>\n"
-        return out
     }
 
     /// `relative` under one of `roots`, refusing absolute paths and any path that escapes its root (`..`, links).

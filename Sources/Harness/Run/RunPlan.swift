@@ -16,6 +16,10 @@ public struct RunRequest: Sendable {
     public var buildOptions = ModelBuildOptions()
     public var answers: [String] = []
     public var detections: String?
+    /// GenEval's scorer networks: the Mask2Former weights (mmdet's .pth or an HF folder) and the CLIP folder;
+    /// `demo` names the bundled tiny random ones.
+    public var detectorWeights: String?
+    public var clipWeights: String?
     public var out: String?
     public var reportsRoot = "reports"
     public var limit: Int?
@@ -53,11 +57,14 @@ public enum RunPlan {
                                    samplesPerPrompt: request.samplesPerPrompt)
         if isGeneration, request.parser != nil { throw HarnessError.usage("--parser applies to pope (official, vlmevalkit, exact)") }
         if !isGeneration, request.detections != nil { throw HarnessError.usage("--detections applies to geneval") }
+        if !isGeneration, request.detectorWeights != nil || request.clipWeights != nil {
+            throw HarnessError.usage("--detector-weights and --clip-weights apply to geneval")
+        }
         if request.parser != nil && suiteID != "pope" { throw HarnessError.usage("--parser applies to pope only") }
         let given = [request.model != nil, !request.answers.isEmpty, isGeneration && request.images != nil].filter { $0 }.count
         guard given <= 1 else { throw HarnessError.usage("give one of --model/--weights, --answers or --images") }
         if isGeneration && options.data == nil { options.data = nil }   // the bundled 553-prompt metadata
-        let suite = try entry.make(options)
+        var suite = try entry.make(options)
 
         var settings = JSONObject()
         var environment = JSONObject([("command", .array(request.commandLine.map { .string($0) })),
@@ -67,6 +74,41 @@ public enum RunPlan {
                                       ("kernels", .string(KernelDispatch.kernelSummary))])
         let source: any ItemOutputSource
         var loadSeconds = 0.0
+        // GenEval's scorers, found and loaded before any generation starts (a missing one says how to get it): the
+        // detector unless --detections is given; CLIP whenever the images are there and our detector runs, else
+        // only when --clip-weights (or its environment variable) asks for it.
+        var detector: DetectorOutputs?
+        if isGeneration {
+            let hasImages = request.model != nil || request.images != nil
+            if request.detections == nil && request.detectorWeights != nil && !hasImages {
+                throw HarnessError.usage("--detector-weights needs images: --model NAME or --images DIR")
+            }
+            if request.detections != nil && request.detectorWeights != nil {
+                throw HarnessError.usage("give --detections (detections made elsewhere) or --detector-weights (run the detector here), not both")
+            }
+            if !hasImages && request.clipWeights != nil {
+                throw HarnessError.usage("--clip-weights needs the images (--images DIR, or --model NAME): CLIP reads colours from pixels")
+            }
+            let start = Date()
+            var scorers = JSONObject(), paths = JSONObject()
+            if hasImages && request.detections == nil {
+                let found = try GenEvalScorers.detector(option: request.detectorWeights)
+                detector = DetectorOutputs(detector: found.detector, weights: found.record, classNames: found.classNames)
+                scorers["detector"] = .object(found.record); paths["detector"] = .string(found.path)
+            }
+            if hasImages, let clip = try GenEvalScorers.clip(option: request.clipWeights, required: request.detections == nil),
+               var geneval = suite as? GenEvalSuite {
+                geneval.imageColors = CLIPColorClassifier(model: clip.model)
+                geneval.clipScore = CLIPScore(model: clip.model)
+                suite = geneval
+                scorers["clip"] = .object(clip.record); paths["clip"] = .string(clip.path)
+            }
+            if !scorers.entries.isEmpty {
+                settings["scorers"] = .object(scorers)
+                environment["scorer_weights"] = .object(paths)
+            }
+            loadSeconds += Date().timeIntervalSince(start)
+        }
         if let model = request.model {
             let (folder, presetTemplate) = try model.resolve()
             var build = request.buildOptions
@@ -74,14 +116,14 @@ public enum RunPlan {
             let description = try describe(model: model, folder: folder, options: build)
             let start = Date()
             if isGeneration {
-                guard let detections = request.detections else {
-                    throw HarnessError.usage("geneval with a model needs the GenEval detector, which arrives with the scorer networks; until then give --detections FILE.jsonl (detections made by another detector)")
-                }
+                let detections: any DetectionProvider = try detector ?? DetectionFileOutputs(file: request.detections!)
                 let t2i = try ModelFactory.textToImage(folder: folder, options: build)
-                loadSeconds = Date().timeIntervalSince(start)
+                loadSeconds += Date().timeIntervalSince(start)
                 let cfg = request.cfgWeight ?? t2i.defaultCFGWeight
+                let scorers = settings["scorers"]
                 settings = JSONObject([("cfg", .double(Double(cfg))), ("temperature", .double(Double(request.temperature))),
                                        ("precision", .string(t2i.precision.rawValue)), ("template", .string(t2i.template.userRole))])
+                if let scorers { settings["scorers"] = scorers }
                 let flow = t2i.defaultSteps != nil
                 if flow {
                     settings["steps"] = .int(Int64(request.steps ?? t2i.defaultSteps ?? 0))
@@ -92,7 +134,7 @@ public enum RunPlan {
                 }
                 let geneval = suite as! GenEvalSuite
                 let outputs = TextToImageOutputs(model: t2i, name: description.name, configuration: description.json,
-                                                 imageFolder: "", detections: try DetectionFileOutputs(file: detections),
+                                                 imageFolder: "", detections: detections,
                                                  seed: request.seed, cfgWeight: cfg, temperature: request.temperature,
                                                  metadata: { geneval.prompts.indices.contains($0) ? geneval.prompts[$0].jsonLine : nil })
                 outputs.steps = request.steps; outputs.initNoiseDir = request.initNoiseDir; outputs.saveNoise = request.saveNoise
@@ -114,11 +156,10 @@ public enum RunPlan {
             }
         } else if !request.answers.isEmpty {
             source = try AnswerFileOutputs(files: request.answers, suite: suite)
+        } else if isGeneration, let images = request.images {
+            source = ImageFolderOutputs(folder: images, detections: try detector ?? DetectionFileOutputs(file: request.detections!))
         } else if isGeneration, let detections = request.detections {
-            let file = try DetectionFileOutputs(file: detections)
-            source = request.images.map { ImageFolderOutputs(folder: $0, detections: file) } ?? file
-        } else if isGeneration, request.images != nil {
-            throw HarnessError.usage("geneval --images needs the GenEval detector, which arrives with the scorer networks; until then give --detections FILE.jsonl as well")
+            source = try DetectionFileOutputs(file: detections)
         } else {
             throw HarnessError.usage("give --model NAME or --weights DIR (run the model here), or --answers FILE.jsonl (answers made elsewhere)"
                                      + (isGeneration ? ", or --images DIR / --detections FILE.jsonl" : ""))
@@ -133,6 +174,8 @@ public enum RunPlan {
                         seed: request.seed, settings: settings, environment: environment, fresh: request.fresh)
         runner.loadSeconds = loadSeconds
         if let t2i = source as? TextToImageOutputs { t2i.imageFolder = folder + "/images"; t2i.noiseFolder = folder + "/noise" }
+        detector?.file = folder + "/detections.jsonl"
+        detector?.fresh = request.fresh
         return runner
     }
 

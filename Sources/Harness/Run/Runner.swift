@@ -153,6 +153,7 @@ public final class Runner {
             ("load_s", .double(loadSeconds)), ("outputs_s", .double(outputSeconds)), ("scoring_s", .double(scoringSeconds)),
             ("items_this_process", .int(Int64(doneHere))), ("items_from_journal", .int(Int64(resumed)))])
         if let cache = source.prefixCacheStatistics { timings["prefix_cache"] = .object(Self.json(cache)) }
+        if let sourceTimings = source.timings { for (key, value) in sourceTimings.entries { timings[key] = value } }
         var reportEnvironment = environment
         reportEnvironment["resumed_items"] = .int(Int64(resumed))
         if journal.droppedTornLine { reportEnvironment["dropped_torn_journal_line"] = .bool(true) }
@@ -160,7 +161,7 @@ public final class Runner {
                                environment: reportEnvironment, timings: timings)
         let reportPath = folder + "/report.json", htmlPath = folder + "/report.html"
         try report.write(to: reportPath)
-        try HTMLReport(report: report, folder: folder).write(to: htmlPath)
+        try HTMLReport(report: report, folder: folder, imageRoot: (source as? ImageFolderOutputs)?.folder).write(to: htmlPath)
         let failed = report.failed.map { ($0.id, $0.reason) }
         return Outcome(folder: folder, reportPath: reportPath, htmlPath: htmlPath, items: total, scored: report.scored.count,
                        failed: failed, resumedItems: resumed, interrupted: interrupted,

@@ -15,9 +15,15 @@ struct RunCommand: ParsableCommand {
               --answers FILE                 POPE / MMBench answers made elsewhere (repeatable): JSON lines with
                                              question_id + text (LLaVA) or answer; MMBench index + prediction; or
                                              VLMEvalKit's .xlsx exported to TSV (columns index, prediction[, category])
-              --images DIR                   GenEval images generated elsewhere (GenEval's layout)
+              --images DIR                   GenEval images generated elsewhere (GenEval's layout), scored by our detector
               --images-root DIR              POPE: the COCO image folder (e.g. val2014/; PNG or JPEG, found by signature)
-              --detections FILE              GenEval detections made by another detector (needed until the detector lands)
+              --detections FILE              GenEval detections made by another detector (skips ours; with --images or
+                                             a model, CLIP reads colours the file does not give when --clip-weights is set)
+            GenEval's scorers: --detector-weights PATH (mmdet's mask2former_swin-s-p4-w7-224_lsj_8x2_50e_coco.pth or a
+            facebook/mask2former-swin-small-coco-instance folder; $JANUS_EVAL_DETECTOR_WEIGHTS; the HF cache) and
+            --clip-weights DIR (openai/clip-vit-large-patch14; $JANUS_EVAL_CLIP_WEIGHTS; the HF cache); `demo` names
+            the bundled tiny random ones. A run writes detections.jsonl (raw detections, masks as COCO RLE) to its
+            folder: --images <run>/images --detections <run>/detections.jsonl --clip-weights DIR replays it.
             fid takes --images DIR (the generated images) and --reference DIR | FILE.npz (images or pytorch-fid
             statistics), plus --inception-weights, --fid-mode, --dims, --no-cache as `fid-stats` does; its report.json
             holds the metrics fid and kid (lower is better; kid when both sides have features).
@@ -44,6 +50,8 @@ struct RunCommand: ParsableCommand {
               janus-eval run pope --model demo --data suites/demo/pope
               janus-eval run pope --model pro-7b --data POPE/output/coco --images-root val2014/
               janus-eval run mmbench --answers answers.jsonl --data MMBench_DEV_EN.tsv
+              janus-eval run geneval --model pro-7b
+              janus-eval run geneval --model demo --detector-weights demo --clip-weights demo
               janus-eval run geneval --images generated/ --detections detections.jsonl
               janus-eval run pope --model pro-1b --data coco_pope_random.json --shard 2/3
               janus-eval run fid --images generated/ --reference coco-val-stats.npz
@@ -59,6 +67,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "GenEval: images generated elsewhere, in GenEval's layout; POPE: the COCO image folder.") var images: String?
     @Option(help: "POPE: the folder of the images the question files name (COCO's val2014/); the same as --images.") var imagesRoot: String?
     @Option(help: "GenEval: detections made by another detector (JSON lines).") var detections: String?
+    @Option(help: "GenEval: the Mask2Former detector weights, mmdet's .pth or an HF folder (default: $JANUS_EVAL_DETECTOR_WEIGHTS, else the HF cache; demo: the bundled tiny random one).") var detectorWeights: String?
+    @Option(help: "GenEval: the CLIP ViT-L/14 folder for colours and CLIPScore (default: $JANUS_EVAL_CLIP_WEIGHTS, else the HF cache; demo: the bundled tiny random one).") var clipWeights: String?
     @Option(help: "The suite's data: POPE coco_pope_<split>.json, a folder of them or VLMEvalKit's POPE.tsv; MMBench's TSV; GenEval's evaluation_metadata.jsonl (default: the bundled 553 prompts).") var data: String?
     @Option(help: "POPE answer rule: official (default), vlmevalkit or exact.") var parser: String?
     @Option(help: "The run folder.") var out: String?
@@ -104,7 +114,8 @@ struct RunCommand: ParsableCommand {
         if suite.lowercased() == "fid" { return try runFID() }
         var request = RunRequest(suite: suite)
         request.data = data; request.images = imagesRoot ?? images; request.parser = parser; request.answers = answers
-        request.detections = detections; request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
+        request.detections = detections; request.detectorWeights = detectorWeights; request.clipWeights = clipWeights
+        request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
         request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
         request.steps = steps; request.initNoiseDir = initNoiseDir; request.saveNoise = saveNoise
         request.commandLine = CommandLine.arguments

@@ -23,8 +23,8 @@ public protocol ColorClassifier: Sendable {
 }
 
 /// A classifier that returns each detection's `colorHint` (colours recorded with the detections, in tests and when
-/// replaying another detector's output). A detection without one is an error, never a guess: until the CLIP colour
-/// classifier is there, a colour clause cannot be judged without it.
+/// replaying another detector's output). A detection without one is an error, never a guess: without the image and
+/// the CLIP colour classifier, a colour clause cannot be judged without it.
 public struct RecordedColorClassifier: ColorClassifier {
     public init() {}
     public func colors(of objects: [ObjectDetection], className: String) throws -> [String] {
@@ -41,7 +41,25 @@ public enum DetectionError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .missingColor(className, box):
-            return "the \(className) detection at \(box) has no colour, and a colour clause needs one (give it as the 6th value of the detection; the CLIP colour classifier arrives with the scorer networks)"
+            return "the \(className) detection at \(box) has no colour, and a colour clause needs one (give it as the 6th value of the detection, or give the images (--images DIR, or a model run) with --clip-weights DIR so that GenEval's CLIP colour classifier reads it)"
         }
+    }
+}
+
+/// Each detection's `colorHint` where it has one; the others go to `classifier` (GenEval's CLIP classifier bound to
+/// the image), in one call. Without a classifier a detection without a hint is `DetectionError.missingColor`.
+public struct HintFirstColorClassifier: ColorClassifier {
+    public let classifier: (any ColorClassifier)?
+
+    public init(classifier: (any ColorClassifier)?) { self.classifier = classifier }
+
+    public func colors(of objects: [ObjectDetection], className: String) throws -> [String] {
+        let unknown = objects.indices.filter { objects[$0].colorHint == nil }
+        var out = objects.map { $0.colorHint ?? "" }
+        guard !unknown.isEmpty else { return out }
+        guard let classifier else { throw DetectionError.missingColor(className: className, box: objects[unknown[0]].box) }
+        let read = try classifier.colors(of: unknown.map { objects[$0] }, className: className)
+        for (i, colour) in zip(unknown, read) { out[i] = colour }
+        return out
     }
 }

@@ -77,6 +77,9 @@ extension ModelRequest {
 public enum ItemOutput: Sendable {
     /// An answer text (`VisualQA`, or an `--answers` line).
     case text(String)
-    /// An image's raw detections per class, before the suite's own filtering (a detector, or `--detections`).
+    /// An image's raw detections per class, before the suite's own filtering (`--detections` without the images).
     case detections([String: [ObjectDetection]])
+    /// The same with the image they were made on (the detector here, or `--detections` with `--images`), so the
+    /// suite can look at its pixels: GenEval's CLIP colour classifier and CLIPScore.
+    case detectionsOnImage([String: [ObjectDetection]], image: RGBImage)
 }
