@@ -24,8 +24,8 @@ public struct FIDGeneration {
             guard let bytes = FileManager.default.contents(atPath: path), let text = String(data: bytes, encoding: .utf8) else {
                 throw HarnessError.usage("run fid --data \(path): not a readable UTF-8 text file")
             }
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                let prompt = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {   // \n, \r\n (one Character) or \r
+                let prompt = String(line)
                 if prompt.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 prompts.append(Prompt(text: prompt, metadataLine: JSONWriter(style: .pythonDumps).string(.object(JSONObject([("prompt", .string(prompt))])))))
             }

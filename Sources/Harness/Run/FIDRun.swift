@@ -278,7 +278,8 @@ public enum FIDRun {
             timings["load_s"] = .double(loadSeconds); timings["generation_s"] = .double(generationSeconds)
             timings["images_drawn_this_process"] = .int(Int64(drawn)); timings["images_from_journal"] = .int(Int64(resumed))
         }
-        var warnings = fid.warnings
+        var warnings: [String] = []
+        for w in fid.warnings where !warnings.contains(w) { warnings.append(w) }   // both sides may warn alike
         if request.weights == DemoInception.name {
             warnings.insert("the demo Inception network (seeded random weights, made in memory) measured these numbers: they are meaningless", at: 0)
         }

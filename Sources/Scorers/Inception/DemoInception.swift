@@ -23,6 +23,18 @@ public enum DemoInception {
 
     /// The calibrated network and the SHA-256 of its tensors.
     public static func make() throws -> (network: InceptionV3, digest: String) {
+        let built = try build()
+        return (built.network, built.digest)
+    }
+
+    /// The network with every tensor it was made from (raw convolution weights, calibrated BatchNorm statistics).
+    public struct Built {
+        public let network: InceptionV3
+        public let digest: String
+        public let tensors: [String: Tensor]
+    }
+
+    public static func build() throws -> Built {
         var tensors: [String: Tensor] = [:]
         func generate(_ name: String, _ shape: [Int]) -> Tensor {
             if let t = tensors[name] { return t }
@@ -57,14 +69,14 @@ public enum DemoInception {
             bytes += Array((name + " " + t.shape.map(String.init).joined(separator: "x") + "\n").utf8)
             t.toFloats().withUnsafeBytes { bytes += $0 }
         }
-        return (network, SHA256.hexDigest(bytes))
+        return Built(network: network, digest: SHA256.hexDigest(bytes), tensors: tensors)
     }
 
     static func nameSeed(_ name: String) -> UInt64 { UInt64(SHA256.hexDigest(name).prefix(15), radix: 16)! }
 
     /// `calibrationImages` network inputs (3 × 299 × 299 in [−1, 1]): a two-colour gradient in a random direction,
     /// three rectangles and two discs of random colours, and a little pixel noise.
-    static func calibrationBatch() -> Tensor {
+    public static func calibrationBatch() -> Tensor {
         let size = InceptionV3.inputSize, plane = size * size
         var rng = NumpyRandom(seed: seed &+ 1)
         var out = [Float](repeating: 0, count: calibrationImages * 3 * plane)
