@@ -72,4 +72,29 @@ import TestSupport
         // Neither --images nor --model: a usage error.
         #expect(try CLIRunner.run(["run", "fid", "--reference", out]).status == 2)
     }
+
+    /// The demo's FID (tools/demo: the demo model's GenEval images against the bundled drawn ones, demo Inception
+    /// network) gated against the committed baseline: exit 0; a copy whose FID is worse by 1: exit 1.
+    @Test func demoFIDPassesItsBaselineAndAWorsenedCopyFails() throws {
+        let dir = FixturePaths.temporaryDirectory("demo-fid")
+        let root = FixturePaths.repositoryRoot.path
+        let out = dir.appendingPathComponent("run").path
+        let r = try CLIRunner.run(["run", "fid", "--model", "demo", "--inception-weights", "demo", "--out", out,
+                                   "--data", root + "/suites/demo/geneval/evaluation_metadata.jsonl",
+                                   "--reference", root + "/suites/demo/geneval/images"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let baseline = root + "/reports/baselines/demo-fid"
+        let gate = try CLIRunner.run(["gate", "--baseline", baseline, "--candidate", out])
+        #expect(gate.status == 0, "\(gate.stdout)\n\(gate.stderr)")
+        let doc = try JSONReader.parse(file: baseline + "/report.json")
+        guard case .object(var report) = doc.root, case .object(var metrics)? = report["metrics"],
+              case .object(var fid)? = metrics["fid"], case .double(let value)? = fid["value"] else { Issue.record("bad baseline"); return }
+        fid["value"] = .double(value + 1)
+        metrics["fid"] = .object(fid)
+        report["metrics"] = .object(metrics)
+        let worse = dir.appendingPathComponent("worse.json").path
+        try Data(JSONWriter(style: .indented).string(.object(report)).utf8).write(to: URL(fileURLWithPath: worse))
+        let failed = try CLIRunner.run(["gate", "--baseline", baseline, "--candidate", worse])
+        #expect(failed.status == 1 && failed.stdout.contains("REGRESSION fid"), "\(failed.stdout)\n\(failed.stderr)")
+    }
 }

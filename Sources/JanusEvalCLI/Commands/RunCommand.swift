@@ -156,6 +156,10 @@ struct RunCommand: ParsableCommand {
             FileStandardError.write("janus-eval run fid: give --reference DIR|FILE.npz and either --images DIR (images made elsewhere) or --model NAME / --weights DIR (images drawn here)\n")
             throw ExitCode(2)
         }
+        if shard != nil || shardCount != nil || !answers.isEmpty || detections != nil || imagesRoot != nil || parser != nil {
+            FileStandardError.write("janus-eval run fid: --shard, --answers, --detections, --images-root and --parser do not apply (FID is measured over the whole image set in one process)\n")
+            throw ExitCode(2)
+        }
         guard let mode = FIDPreprocessing(rawValue: fidMode) else {
             FileStandardError.write("janus-eval run fid: --fid-mode is pytorch-fid or clean, not \(fidMode)\n")
             throw ExitCode(2)
