@@ -43,7 +43,7 @@ import TestSupport
         for images in [nestedRoot, dir.path + "/geneval-run"] {
             let nested = try FIDRun.run(Self.request(images: images, reference: Self.imagesB, out: dir.path + "/nested-\(images.hasSuffix("images"))"))
             #expect(nested.images == 8)
-            #expect(abs(try #require(nested.fid) - fid) <= 1e-9 * fid)
+            #expect(abs(try #require(nested.fid) - fid) <= 1e-6 * fid)   // last bits: image order, concurrent tests' BLAS threading
         }
         // report.json: fid and kid lower-is-better, raw; the page shows numbers, settings, warnings and both charts.
         let report = try JSONReader.parse(file: flat.reportPath).cursor
@@ -79,7 +79,11 @@ import TestSupport
         let finished = try FIDRun.run(request("resumed"), shouldStop: { false })
         #expect(!finished.interrupted && finished.resumed == 2 && finished.drawn == 4 && finished.images == 6)
         let whole = try FIDRun.run(request("whole"), shouldStop: { false })
-        #expect(whole.drawn == 6 && whole.fid == finished.fid && whole.fid != nil)
+        // The same images (checked byte for byte below) give the same FID; tests running concurrently change how
+        // OpenBLAS threads the Inception products, which moves the last bits of the features, hence the tolerance.
+        #expect(whole.drawn == 6)
+        let (a, b) = (try #require(whole.fid), try #require(finished.fid))
+        #expect(abs(a - b) <= 1e-6 * abs(a), "FID \(a) vs \(b)")
         for k in 0..<2 {
             let path = "/images/00002/samples/" + String(format: "%05d.png", k)
             #expect(FileManager.default.contents(atPath: finished.folder + path) == FileManager.default.contents(atPath: whole.folder + path))
@@ -94,7 +98,7 @@ import TestSupport
         // A model run is found again by `--images <run folder>` and scores the same.
         var images = FIDRun.Request(images: whole.folder, reference: Self.imagesB)
         images.weights = DemoInception.name; images.cacheRoot = nil; images.out = dir.path + "/again"
-        #expect(try FIDRun.run(images).fid == whole.fid)
+        #expect(abs(try #require(FIDRun.run(images).fid) - a) <= 1e-6 * abs(a))
     }
 
     @Test func compareAndGateJudgeFIDByTheMarginAlone() throws {
