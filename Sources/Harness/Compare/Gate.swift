@@ -27,6 +27,8 @@ public struct Gate {
         public var comparedItems: Int
         public var maxDrop: Double
         public var alpha: Double
+        /// false for set-level metrics (FID, KID): judged by the margin alone, no significance test.
+        public var paired = true
         public var regressed: Bool { verdicts.contains { $0.regressed } }
     }
 
@@ -49,14 +51,23 @@ public struct Gate {
         guard baseline.ruleSetID == candidate.ruleSetID else {
             throw GateError("different rule sets: \(baseline.ruleSetID) vs \(candidate.ruleSetID)")
         }
-        let a = baseline.scored, b = candidate.scored
-        let idsA = Set(a.map(\.id)), idsB = Set(b.map(\.id))
-        guard idsA == idsB else {
-            let onlyA = idsA.subtracting(idsB).count, onlyB = idsB.subtracting(idsA).count
-            throw GateError("the runs scored different items (\(onlyA) only in the baseline, \(onlyB) only in the candidate; item sets \(baseline.itemsDigest.prefix(8)) vs \(candidate.itemsDigest.prefix(8)))")
+        let paired = baseline.suiteType.pairedItems
+        let rows: [PairedMetrics.Row]
+        var compared = 0
+        if paired {
+            let a = baseline.scored, b = candidate.scored
+            let idsA = Set(a.map(\.id)), idsB = Set(b.map(\.id))
+            guard idsA == idsB else {
+                let onlyA = idsA.subtracting(idsB).count, onlyB = idsB.subtracting(idsA).count
+                throw GateError("the runs scored different items (\(onlyA) only in the baseline, \(onlyB) only in the candidate; item sets \(baseline.itemsDigest.prefix(8)) vs \(candidate.itemsDigest.prefix(8)))")
+            }
+            guard !idsA.isEmpty else { throw GateError("no comparable items: neither run scored any item") }
+            rows = PairedMetrics.compare(a, b, suiteType: baseline.suiteType)
+            compared = idsA.count
+        } else {
+            if let mismatch = baseline.setLevelMismatch(candidate) { throw GateError(mismatch) }
+            rows = PairedMetrics.stated(baseline, candidate)
         }
-        guard !idsA.isEmpty else { throw GateError("no comparable items: neither run scored any item") }
-        let rows = PairedMetrics.compare(a, b, suiteType: baseline.suiteType)
         let available = Set(rows.map(\.id))
         let gated: [String]
         if let metrics {
@@ -76,20 +87,22 @@ public struct Gate {
             }
             let worsening = higher ? row.first - row.second : row.second - row.first
             let beyondMargin = worsening > maxDrop + 1e-12
-            let significant = row.worseP < alpha
+            let significant = !paired || row.worseP < alpha
             let regressed = beyondMargin && significant
             var why: String
             if worsening <= 0 { why = "not worse" }
             else if !beyondMargin { why = String(format: "worse by %.4f, within the margin %.4f", worsening, maxDrop) }
+            else if !paired { why = String(format: "worse by %.4f > %.4f (no per-item pairing: judged by the margin alone)", worsening, maxDrop) }
             else if !significant { why = String(format: "worse by %.4f but not significant (one-sided p = %.3g ≥ %.3g)", worsening, row.worseP, alpha) }
             else { why = String(format: "worse by %.4f > %.4f and significant (one-sided p = %.3g < %.3g)", worsening, maxDrop, row.worseP, alpha) }
             if let onlyFirst = row.onlyFirst, let onlySecond = row.onlySecond {
                 why += "; \(onlyFirst) item(s) right only in the baseline, \(onlySecond) only in the candidate"
             }
             verdicts.append(Verdict(metric: id, baseline: row.first, candidate: row.second, difference: row.difference, worsening: worsening,
-                                    p: row.worseP, test: row.test, regressed: regressed, explanation: why))
+                                    p: paired ? row.worseP : nil, test: row.test, regressed: regressed, explanation: why))
         }
-        return Result(suite: baseline.configuration.suiteID, verdicts: verdicts, comparedItems: idsA.count, maxDrop: maxDrop, alpha: alpha)
+        return Result(suite: baseline.configuration.suiteID, verdicts: verdicts, comparedItems: compared, maxDrop: maxDrop, alpha: alpha,
+                      paired: paired)
     }
 
     public static func junit(_ r: Result) -> String {
@@ -111,7 +124,8 @@ public struct Gate {
 
     public static func markdown(_ r: Result) -> String {
         var out = "### janus-eval gate: \(r.suite) — " + (r.regressed ? "**regression**" : "no regression") + "\n\n"
-        out += "\(r.comparedItems) paired items; margin \(r.maxDrop), alpha \(r.alpha).\n\n"
+        out += r.paired ? "\(r.comparedItems) paired items; margin \(r.maxDrop), alpha \(r.alpha).\n\n"
+            : "Set-level metrics (no per-item pairing): judged by the margin \(r.maxDrop) alone, no significance test.\n\n"
         out += "| metric | baseline | candidate | Δ | p (worse) | test | verdict |\n|---|---:|---:|---:|---:|---|---|\n"
         for v in r.verdicts {
             let cell = v.explanation.replacingOccurrences(of: "|", with: "\\|")

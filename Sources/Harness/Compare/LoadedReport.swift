@@ -58,6 +58,24 @@ public struct LoadedReport {
         if case .object(let i)? = configuration.json["items"], case .string(let d)? = i["sha256"] { return d }
         return ""
     }
+    /// For set-level suites (FID): why the two runs measure against different things — another rule set or settings
+    /// (preprocessing, dims, KID subsets) or another reference (by content digest) — or nil when they are comparable.
+    public func setLevelMismatch(_ other: LoadedReport) -> String? {
+        func reference(_ r: LoadedReport) -> JSONValue? {
+            if case .object(let d)? = r.configuration.json["data"] { return d["reference_sha256"] }
+            return nil
+        }
+        if configuration.json["rule_set"] != other.configuration.json["rule_set"] {
+            let diff = RunConfiguration(json: JSONObject([("rule_set", configuration.json["rule_set"] ?? .null)]))
+                .differences(from: RunConfiguration(json: JSONObject([("rule_set", other.configuration.json["rule_set"] ?? .null)])))
+            return "different rule sets or settings (\(diff.joined(separator: "; ")))"
+        }
+        if reference(self) != reference(other) {
+            return "different references (reference_sha256 \(reference(self).map { JSONWriter(style: .compact).string($0) } ?? "absent") vs \(reference(other).map { JSONWriter(style: .compact).string($0) } ?? "absent")): FID against one reference is not comparable with FID against another"
+        }
+        return nil
+    }
+
     /// A short label: the model or the kind of outputs, and the folder.
     public var label: String {
         let folder = (path as NSString).deletingLastPathComponent

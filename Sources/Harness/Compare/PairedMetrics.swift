@@ -77,6 +77,18 @@ public struct PairedMetrics {
         return rows
     }
 
+    /// The `test` of a set-level metric's row (FID, KID): no per-item pairing, so no test; its p-values are NaN.
+    public static let unpaired = "none (set-level metric, no per-item pairing)"
+
+    /// Rows of set-level metrics (suites whose `pairedItems` is false): the values both reports state, no test.
+    public static func stated(_ a: LoadedReport, _ b: LoadedReport) -> [Row] {
+        a.metrics.compactMap { m in
+            guard let x = m.value, let other = b.metrics.first(where: { $0.id == m.id }), let y = other.value else { return nil }
+            return Row(id: m.id, first: x, second: y, difference: y - x, higherIsBetter: m.higherIsBetter, test: unpaired,
+                       twoSidedP: .nan, worseP: .nan, onlyFirst: nil, onlySecond: nil, n: min(m.n, other.n))
+        }
+    }
+
     /// P(X ≥ k) − ½·P(X = k) for X ~ Binomial(n, ½): the one-sided mid-p of k or more successes.
     static func oneSidedMidP(atLeast k: Int, of n: Int) -> Double {
         guard n > 0 else { return 1 }

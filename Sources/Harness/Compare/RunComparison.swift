@@ -19,6 +19,10 @@ public struct RunComparison {
             guard run.configuration.suiteID == first.configuration.suiteID else {
                 throw GateError("\(run.path) is a \(run.configuration.suiteID) run, \(first.path) a \(first.configuration.suiteID) run")
             }
+            if !first.suiteType.pairedItems {
+                if let mismatch = first.setLevelMismatch(run) { throw GateError("\(run.path) vs \(first.path): \(mismatch)") }
+                continue
+            }
             guard Set(run.scored.map(\.id)) == Set(first.scored.map(\.id)) else {
                 throw GateError("\(run.path) and \(first.path) scored different items (item sets \(run.itemsDigest.prefix(8)) vs \(first.itemsDigest.prefix(8)))")
             }
@@ -27,7 +31,8 @@ public struct RunComparison {
             }
         }
         self.runs = runs
-        rows = runs.dropFirst().map { PairedMetrics.compare(first.scored, $0.scored, suiteType: first.suiteType) }
+        rows = runs.dropFirst().map { first.suiteType.pairedItems ? PairedMetrics.compare(first.scored, $0.scored, suiteType: first.suiteType)
+                                                                 : PairedMetrics.stated(first, $0) }
         let byID = Dictionary(first.scored.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
         flipped = runs.dropFirst().map { run in
             let lost = run.scored.filter { byID[$0.id]?.correct == true && $0.correct != true }
@@ -36,8 +41,16 @@ public struct RunComparison {
         }
     }
 
+    /// How the runs were paired: items, or (FID) not at all.
+    var pairingNote: String {
+        runs[0].suiteType.pairedItems ? "\(runs[0].scored.count) paired items"
+            : "set-level metrics (no per-item pairing; p not applicable); image counts " + runs.map { String($0.metrics.first?.n ?? 0) }.joined(separator: " / ")
+    }
+
+    static func p(_ value: Double) -> String { value.isNaN ? "—" : String(format: "%.3g", value) }
+
     public func text() -> String {
-        var out = "\(runs[0].configuration.suiteID): \(runs[0].scored.count) paired items\n"
+        var out = "\(runs[0].configuration.suiteID): " + pairingNote + "\n"
         for (i, run) in runs.enumerated() { out += "  [\(i)] \(run.label)  (\(run.path))\n" }
         let width = max(14, rows.first?.map(\.id.count).max() ?? 0)
         out += "\n" + "metric".padding(toLength: width, withPad: " ", startingAt: 0) + "  " + runs.indices.map { "[\($0)]".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined()
@@ -45,10 +58,10 @@ public struct RunComparison {
         for (r, row) in (rows.first ?? []).enumerated() {
             var line = row.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%-9.4f", row.first)
             for k in rows.indices { line += String(format: "%-9.4f", rows[k][r].second) }
-            for k in rows.indices { line += String(format: "  %+.4f  %8.3g", rows[k][r].difference, rows[k][r].twoSidedP) }
+            for k in rows.indices { line += String(format: "  %+.4f  ", rows[k][r].difference) + String(repeating: " ", count: max(0, 8 - Self.p(rows[k][r].twoSidedP).count)) + Self.p(rows[k][r].twoSidedP) }
             out += line + "\n"
         }
-        for (k, f) in flipped.enumerated() {
+        for (k, f) in flipped.enumerated() where runs[0].suiteType.pairedItems {
             out += "\n[\(k + 1)] vs [0]: \(f.lost.count) item(s) right only in [0], \(f.gained.count) right only in [\(k + 1)]\n"
             for r in f.lost.prefix(10) { out += "  - \(r.id): \(r.reason)\n" }
             for r in f.gained.prefix(10) { out += "  + \(r.id)\n" }
@@ -66,7 +79,7 @@ public struct RunComparison {
                     ("metrics", .array(rows.map { row in
                         var o = JSONObject([("id", .string(row.id)), ("first", .double(row.first)), ("second", .double(row.second)),
                                             ("difference", .double(row.difference)), ("test", .string(row.test)),
-                                            ("p", .double(row.twoSidedP)), ("n", .int(Int64(row.n)))])
+                                            ("p", row.twoSidedP.isNaN ? .null : .double(row.twoSidedP)), ("n", .int(Int64(row.n)))])
                         o["higher_is_better"] = row.higherIsBetter.map(JSONValue.bool) ?? .null
                         return .object(o)
                     })),
@@ -92,7 +105,7 @@ public struct RunComparison {
 
     public func html() -> String {
         var page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\"><title>janus-eval compare</title><style>body{font:14px system-ui,sans-serif;margin:24px auto;max-width:1100px}table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #eaeef2;text-align:right}td:first-child,th:first-child{text-align:left}.bad{color:#cf222e}.good{color:#1a7f37}</style></head><body>"
-        page += "<h1>\(HTMLReport.escape(runs[0].configuration.suiteID)): \(runs.count) runs, \(runs[0].scored.count) paired items</h1><ol start=\"0\">"
+        page += "<h1>\(HTMLReport.escape(runs[0].configuration.suiteID)): \(runs.count) runs, \(HTMLReport.escape(pairingNote))</h1><ol start=\"0\">"
         for run in runs { page += "<li>\(HTMLReport.escape(run.label)) <small>\(HTMLReport.escape(run.path))</small></li>" }
         page += "</ol><table><tr><th>metric</th>" + runs.indices.map { "<th>[\($0)]</th>" }.joined() + rows.indices.map { "<th>Δ[\($0 + 1)]</th><th>p</th>" }.joined() + "</tr>"
         for (r, row) in (rows.first ?? []).enumerated() {
@@ -100,12 +113,12 @@ public struct RunComparison {
             for k in rows.indices { page += "<td>\(String(format: "%.4f", rows[k][r].second))</td>" }
             for k in rows.indices {
                 let d = rows[k][r].difference, better = (rows[k][r].higherIsBetter ?? true) ? d > 0 : d < 0
-                page += "<td class=\"\(d == 0 ? "" : (better ? "good" : "bad"))\">\(String(format: "%+.4f", d))</td><td>\(String(format: "%.3g", rows[k][r].twoSidedP))</td>"
+                page += "<td class=\"\(d == 0 ? "" : (better ? "good" : "bad"))\">\(String(format: "%+.4f", d))</td><td>\(Self.p(rows[k][r].twoSidedP))</td>"
             }
             page += "</tr>"
         }
         page += "</table>"
-        for (k, f) in flipped.enumerated() {
+        for (k, f) in flipped.enumerated() where runs[0].suiteType.pairedItems {
             page += "<h2>[\(k + 1)] vs [0]: \(f.lost.count) lost, \(f.gained.count) gained</h2><ul>"
             for r in f.lost { page += "<li class=\"bad\">\(HTMLReport.escape(r.id)): \(HTMLReport.escape(r.reason))\(images(r, k + 1))</li>" }
             for r in f.gained { page += "<li class=\"good\">\(HTMLReport.escape(r.id))\(images(r, k + 1))</li>" }

@@ -48,31 +48,19 @@ public final class TextToImageOutputs: ItemOutputSource {
         TextToImageRequest(prompt: "", seed: seed).imageSeed(1_000_003 &* index &+ 17)
     }
 
+    /// The generation step, as FID's generation run shares it.
+    public var drawer: PromptImageDrawer {
+        PromptImageDrawer(model: model, seed: seed, cfgWeight: cfgWeight, temperature: temperature, steps: steps,
+                          initNoiseDir: initNoiseDir, saveNoise: saveNoise, imageFolder: imageFolder, noiseFolder: noiseFolder)
+    }
+
     public func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>] {
         guard case .image(let prompt, _, let samples)? = items.first?.request, let index = Int(group) else {
             return Dictionary(uniqueKeysWithValues: items.map { ($0.id, .failure(HarnessError.usage("item \($0.id) does not ask for an image"))) })
         }
         let start = Date()
         let generated = Result<[RGBImage], any Error> {
-            var request = TextToImageRequest(prompt: prompt, images: samples, cfgWeight: cfgWeight, temperature: temperature,
-                                             seed: Self.promptSeed(run: seed, prompt: index), steps: steps)
-            if let initNoiseDir, let shape = model.noiseShape {
-                request.initialNoise = try NoiseFile.read(initNoiseDir + "/" + group + ".npy", images: samples, perImage: shape).noise
-            }
-            let result = try model.generate(request, onStep: { _, _ in })
-            if saveNoise, let noise = result.initialNoise {
-                try FileManager.default.createDirectory(atPath: noiseFolder, withIntermediateDirectories: true)
-                try NoiseFile.write(noise, to: noiseFolder + "/" + group + ".npy")
-            }
-            let folder = imageFolder + "/" + group
-            try FileOutput.makeFolder(folder + "/samples")
-            if let line = metadata(index) {
-                try FileOutput.write(line, to: folder + "/metadata.jsonl")
-            }
-            for (k, image) in result.images.enumerated() {
-                try PNGCodec.write(image, to: folder + "/samples/" + String(format: "%05d.png", k))
-            }
-            return result.images
+            try drawer.draw(prompt: prompt, samples: samples, group: group, index: index, metadataLine: metadata(index))
         }
         generationSeconds += Date().timeIntervalSince(start)
         var out: [String: Result<ItemOutput, any Error>] = [:]

@@ -10,7 +10,8 @@ struct GateCommand: ParsableCommand {
         discussion: """
             A gated metric regresses when it got worse by more than --max-drop (absolute, in the metric's units,
             towards worse) and the worsening is significant: one-sided and paired over the items both runs scored
-            (McNemar mid-p for accuracies, paired bootstrap otherwise) at --alpha. Without --metric every metric with
+            (McNemar mid-p for accuracies, paired bootstrap otherwise) at --alpha. FID and KID (fid runs) have no
+            per-item pairing: they are judged by --max-drop alone, and the summary says so. Without --metric every metric with
             a direction is gated. Exit status: 0 no regression; 1 a regression; 2 the runs cannot be compared
             (different items or rule sets, a metric missing, no comparable items, an unreadable report).
 
@@ -60,7 +61,8 @@ struct GateCommand: ParsableCommand {
             FileStandardError.write("janus-eval gate: cannot write: \(error)\n")
             throw ExitCode(2)
         }
-        print(result.regressed ? "gate: regression (\(result.verdicts.filter(\.regressed).count) metric(s))" : "gate: no regression on \(result.verdicts.count) metric(s), \(result.comparedItems) paired item(s)")
+        let basis = result.paired ? "\(result.comparedItems) paired item(s)" : "set-level metrics without per-item pairing, judged by --max-drop alone"
+        print(result.regressed ? "gate: regression (\(result.verdicts.filter(\.regressed).count) metric(s); \(basis))" : "gate: no regression on \(result.verdicts.count) metric(s), \(basis)")
         if result.regressed { throw ExitCode(1) }
     }
 }

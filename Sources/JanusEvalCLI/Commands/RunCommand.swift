@@ -24,9 +24,15 @@ struct RunCommand: ParsableCommand {
             --clip-weights DIR (openai/clip-vit-large-patch14; $JANUS_EVAL_CLIP_WEIGHTS; the HF cache); `demo` names
             the bundled tiny random ones. A run writes detections.jsonl (raw detections, masks as COCO RLE) to its
             folder: --images <run>/images --detections <run>/detections.jsonl --clip-weights DIR replays it.
-            fid takes --images DIR (the generated images) and --reference DIR | FILE.npz (images or pytorch-fid
-            statistics), plus --inception-weights, --fid-mode, --dims, --no-cache as `fid-stats` does; its report.json
-            holds the metrics fid and kid (lower is better; kid when both sides have features).
+            fid takes --reference DIR | FILE.npz (images or pytorch-fid statistics) and either --images DIR (images
+            made elsewhere: a flat folder, GenEval's <NNNNN>/samples/ layout, or a run folder) or --model NAME /
+            --weights DIR: the model draws --samples images (default 4) for each prompt of --data (GenEval's
+            evaluation_metadata.jsonl, default the bundled 553 prompts, or a .txt file with one prompt a line; --limit,
+            --seed, --cfg, --temperature, --steps as for geneval) into <run>/images/ in GenEval's layout; a killed run
+            continues without drawing finished prompts again. Then --inception-weights FILE|demo, --fid-mode, --dims,
+            --no-cache as `fid-stats` takes them; report.json holds the metrics fid and kid (lower is better; kid when
+            both sides have features), report.html the numbers with the settings, warnings and charts. `compare` and
+            `gate --metric fid` read fid runs (no per-item pairing: gate judges by --max-drop alone).
 
             The run folder (--out, default reports/<suite>-<model>-<8 hex of the configuration digest>/) holds
             items.jsonl (the journal: one line per scored item, fsync'd as it finishes), run.json, report.json,
@@ -55,6 +61,7 @@ struct RunCommand: ParsableCommand {
               janus-eval run geneval --images generated/ --detections detections.jsonl
               janus-eval run pope --model pro-1b --data coco_pope_random.json --shard 2/3
               janus-eval run fid --images generated/ --reference coco-val-stats.npz
+              janus-eval run fid --model pro-1b --data prompts.txt --samples 1 --reference coco-val-stats.npz
             """)
 
     @Argument(help: "geneval, pope, mmbench (or fid).") var suite: String
@@ -81,9 +88,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "GenEval: sampling temperature.") var temperature: Float = 1
     @Option(help: "GenEval: images per prompt (default 4).") var samples: Int?
     @Option(help: "fid: the reference, an image folder or pytorch-fid statistics (.npz).") var reference: String?
-    @Option(help: "fid: the Inception weights (default: $JANUS_EVAL_INCEPTION_WEIGHTS, else the torch hub cache).") var inceptionWeights: String?
+    @Option(help: "fid: the Inception weights file, or demo (seeded random weights made in memory: meaningless numbers, for demos and CI). Default: $JANUS_EVAL_INCEPTION_WEIGHTS, else the torch hub cache.") var inceptionWeights: String?
     @Option(help: "fid: pytorch-fid (default) or clean.") var fidMode = "pytorch-fid"
-    @Option(help: "fid: feature width, 2048 (default), 768, 192 or 64.") var dims = 2048
+    @Option(help: "fid: feature width, 2048 (default; the demo network: 512), 768, 192 or 64.") var dims: Int?
     @Flag(help: "fid: do not read or write the feature cache.") var noCache = false
     @Option(help: "fid: images per network batch.") var batchSize = 16
     @Option(help: "GenEval with JanusFlow: Euler steps (default 30).") var steps: Int?
@@ -155,30 +162,35 @@ struct RunCommand: ParsableCommand {
 
     /// `run fid`: the pipeline is FIDRun's; this parses and reports.
     func runFID() throws {
-        guard let images, let reference else {
-            FileStandardError.write("janus-eval run fid: give --images DIR (the generated images) and --reference DIR|FILE.npz\n")
+        let source = weights.map(ModelSource.folder) ?? model.map(ModelSource.preset)
+        guard let reference, (images == nil) != (source == nil) else {
+            FileStandardError.write("janus-eval run fid: give --reference DIR|FILE.npz and either --images DIR (images made elsewhere) or --model NAME / --weights DIR (images drawn here)\n")
+            throw ExitCode(2)
+        }
+        if shard != nil || shardCount != nil || !answers.isEmpty || detections != nil || imagesRoot != nil || parser != nil {
+            FileStandardError.write("janus-eval run fid: --shard, --answers, --detections, --images-root and --parser do not apply (FID is measured over the whole image set in one process)\n")
             throw ExitCode(2)
         }
         guard let mode = FIDPreprocessing(rawValue: fidMode) else {
             FileStandardError.write("janus-eval run fid: --fid-mode is pytorch-fid or clean, not \(fidMode)\n")
             throw ExitCode(2)
         }
-        var request = FIDRun.Request(images: images, reference: reference)
+        var request = images.map { FIDRun.Request(images: $0, reference: reference) } ?? FIDRun.Request(model: source!, reference: reference)
         request.out = out; request.weights = inceptionWeights; request.mode = mode; request.dims = dims
         request.batchSize = max(1, batchSize); request.cacheRoot = noCache ? nil : FeatureCache.defaultRoot()
+        request.data = data; request.samplesPerPrompt = samples; request.limit = limit; request.seed = seed; request.fresh = fresh
+        request.cfgWeight = cfg; request.temperature = temperature; request.steps = steps
+        request.buildOptions = ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32,
+                                                 template: template.map { $0 == "pro" ? .pro : .plain }, vaeFolder: vae)
         request.commandLine = CommandLine.arguments
         InceptionOptions.noteSlowBLASCore()
+        let outcome: FIDRun.Outcome
         do {
+            StopSignal.install()
             var lines: [String: FeatureProgressLine] = [:]
-            let outcome = try FIDRun.run(request) { label, p in
+            outcome = try FIDRun.run(request) { label, p in
                 lines[label, default: FeatureProgressLine(label: "fid \(label)")].update(p)
             }
-            for warning in outcome.warnings { FileStandardError.write("warning: \(warning)\n") }
-            var text = "\(outcome.images) image(s) against \(outcome.referenceCount.map { "\($0) reference image(s)" } ?? "reference statistics")"
-            text += "\n  fid: " + String(format: "%.4f", outcome.fid)
-            if let kid = outcome.kid { text += "\n  kid: " + String(format: "%.6f ± %.6f", kid.mean, kid.std) }
-            text += "\njson:   \(outcome.reportPath)"
-            print(text)
         } catch let error as HarnessError {
             FileStandardError.write("janus-eval run: \(error)\n")
             throw ExitCode(error.exitCode)
@@ -186,6 +198,17 @@ struct RunCommand: ParsableCommand {
             FileStandardError.write("janus-eval run: \(error)\n")
             throw ExitCode(1)
         }
+        if outcome.interrupted {
+            print("\(outcome.drawn + outcome.resumed) of \(outcome.images) image(s) drawn; stopped early — rerun the same command to continue\nfolder: \(outcome.folder)")
+            throw ExitCode(130)
+        }
+        for warning in outcome.warnings { FileStandardError.write("warning: \(warning)\n") }
+        var text = "\(outcome.images) image(s)" + (source == nil ? "" : " (\(outcome.drawn) drawn, \(outcome.resumed) from the journal)")
+        text += " against \(outcome.referenceCount.map { "\($0) reference image(s)" } ?? "reference statistics")"
+        text += "\n  fid: " + String(format: "%.4f", outcome.fid ?? .nan)
+        if let kid = outcome.kid { text += "\n  kid: " + String(format: "%.6f ± %.6f", kid.mean, kid.std) }
+        text += "\nreport: \(outcome.htmlPath)\njson:   \(outcome.reportPath)"
+        print(text)
     }
 
     static func summary(_ o: Runner.Outcome) -> String {

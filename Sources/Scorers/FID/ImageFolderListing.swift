@@ -47,4 +47,22 @@ public enum ImageFolderListing {
         }
         return found
     }
+
+    /// GenEval's nested layout: `<NNNNN>/samples/<k>.png` under all-digit folders, names matching `^\d+\.png` (as
+    /// GenEval's evaluator reads them), sorted. nil when the folder holds no such sub-folder.
+    public static func genEvalLayout(in folder: String) -> [String]? {
+        let fm = FileManager.default
+        let prompts = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }.sorted()
+        var found: [String] = []
+        var any = false
+        for p in prompts {
+            guard let names = try? fm.contentsOfDirectory(atPath: folder + "/" + p + "/samples") else { continue }
+            any = true
+            for name in names.sorted() {
+                let digits = name.prefix { ("0"..."9").contains($0) }
+                if !digits.isEmpty && name.dropFirst(digits.count).hasPrefix(".png") { found.append(p + "/samples/" + name) }
+            }
+        }
+        return any ? found : nil
+    }
 }

@@ -14,6 +14,11 @@ public final class InceptionFeatureExtractor {
         /// Images computed (not read from the cache) per second so far.
         public var imagesPerSecond: Double
         public var etaSeconds: Double
+
+        public init(done: Int, total: Int, fromCache: Int, elapsed: Double, imagesPerSecond: Double, etaSeconds: Double) {
+            self.done = done; self.total = total; self.fromCache = fromCache; self.elapsed = elapsed
+            self.imagesPerSecond = imagesPerSecond; self.etaSeconds = etaSeconds
+        }
     }
 
     /// A folder's (or a file list's) features.
@@ -54,9 +59,15 @@ public final class InceptionFeatureExtractor {
         cache = cacheRoot.map { FeatureCache(root: $0, weightsDigest: weightsDigest, mode: mode, dims: network.blockWidths[block]) }
     }
 
-    /// Loads the weights (see `InceptionWeights.locate`) and picks the block of width `dims`.
+    /// Loads the weights (see `InceptionWeights.locate`; `demo` makes `DemoInception`) and picks the block of width `dims`.
     public convenience init(weights: String?, mode: FIDPreprocessing, dims: Int, batchSize: Int = 16,
                             cacheRoot: String? = FeatureCache.defaultRoot()) throws {
+        if weights == DemoInception.name {
+            let (network, digest) = try DemoInception.make()
+            self.init(network: network, weightsDigest: digest, mode: mode, block: try network.block(forDims: dims), batchSize: batchSize,
+                      cacheRoot: cacheRoot)
+            return
+        }
         let file = try InceptionWeights.locate(explicit: weights)
         let network = try InceptionV3(file: file)
         self.init(network: network, weightsDigest: try SHA256.hexDigest(file: file), mode: mode, block: try network.block(forDims: dims),

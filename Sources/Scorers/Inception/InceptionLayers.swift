@@ -8,12 +8,15 @@ import Tensors
 /// padding are the architecture's and are checked.
 struct InceptionConv {
     static let batchNormEpsilon = 1e-3
+    /// The checkpoint name (`Mixed_5b.branch1x1`).
+    let name: String
     let convolution: ChannelMajor.Convolution
     var outChannels: Int { convolution.outChannels }
 
     init(_ name: String, inChannels: Int, kernel: (Int, Int), stride: Int = 1, padding: (Int, Int) = (0, 0),
          standardWidth: Int, loader: InceptionLoader) throws {
-        let cout = loader.width(of: name + ".conv.weight") ?? standardWidth
+        self.name = name
+        let cout = loader.width(of: name + ".conv.weight", standard: standardWidth)
         let w = try loader.take(name + ".conv.weight", shape: [cout, inChannels, kernel.0, kernel.1])
         let gamma = try loader.take(name + ".bn.weight", shape: [cout]), beta = try loader.take(name + ".bn.bias", shape: [cout])
         let mean = try loader.take(name + ".bn.running_mean", shape: [cout])
@@ -38,14 +41,17 @@ struct InceptionConv {
                                                stride: (stride, stride), padding: padding, relu: true)
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor { convolution(x) }
 }
 
 /// The checkpoint's tensors through the strict loader, plus a look at weight shapes (the network's widths come from
-/// the file, so a reduced-width test network in the same key layout loads too).
+/// the file, so a reduced-width test network in the same key layout loads too). Or, for the demo network
+/// (`DemoInception`), tensors made on request from their name and shape, at the standard widths divided by
+/// `widthDivisor`.
 final class InceptionLoader {
-    let provider: TensorProvider
-    let loader: WeightLoader
+    let provider: TensorProvider?
+    let loader: WeightLoader?
+    let generate: ((String, [Int]) -> Tensor)?
+    let widthDivisor: Int
 
     /// The 1008-class logits head (`fc.*`, used by IS, not by FID) and BatchNorm's `num_batches_tracked` counters
     /// are the only tensors the FID features never read.
@@ -57,19 +63,51 @@ final class InceptionLoader {
     init(_ provider: TensorProvider) {
         self.provider = provider
         loader = WeightLoader(provider, sanitize: Self.sanitize)
+        generate = nil; widthDivisor = 1
     }
 
-    func width(of name: String) -> Int? {
-        guard provider.tensorNames.contains(name), let t = try? provider.tensor(named: name), t.rank >= 1 else { return nil }
+    init(widthDivisor: Int, generating: @escaping (String, [Int]) -> Tensor) {
+        provider = nil; loader = nil; generate = generating; self.widthDivisor = widthDivisor
+    }
+
+    /// The output width of a convolution: the checkpoint's, else the architecture's (divided for the demo network).
+    func width(of name: String, standard: Int) -> Int {
+        guard let provider else { return max(1, standard / widthDivisor) }
+        guard provider.tensorNames.contains(name), let t = try? provider.tensor(named: name), t.rank >= 1 else { return standard }
         return t.shape[0]
     }
 
-    func take(_ name: String, shape: [Int]) throws -> Tensor { try loader.take(name, shape: shape).toF32() }
+    func take(_ name: String, shape: [Int]) throws -> Tensor {
+        if let generate { return generate(name, shape) }
+        return try loader!.take(name, shape: shape).toF32()
+    }
+
+    func finish() throws { try loader?.finish() }
+}
+
+/// How the blocks apply their convolutions: `FoldedConvolutions` (inference, BatchNorm folded into the weights) or
+/// `BatchNormCalibration` (the one train-mode pass that sets a random network's BatchNorm statistics). The blocks'
+/// data flow is written once, against this.
+protocol InceptionConvolutions {
+    func apply(_ conv: InceptionConv, _ x: Tensor) -> Tensor
+    func apply(_ conv: InceptionConv, _ x: Tensor, into out: Tensor, channelOffset: Int)
+    /// A block's 1×1 heads over the same input, their outputs stacked along channels (`stacked` is their fused form).
+    func heads(_ stacked: ChannelMajor.Convolution, parts: [InceptionConv], _ x: Tensor) -> Tensor
+}
+
+/// Inference: every convolution as loaded (BatchNorm folded), the heads as one fused convolution.
+struct FoldedConvolutions: InceptionConvolutions {
+    func apply(_ conv: InceptionConv, _ x: Tensor) -> Tensor { conv.convolution(x) }
+    func apply(_ conv: InceptionConv, _ x: Tensor, into out: Tensor, channelOffset: Int) {
+        conv.convolution.apply(x, into: out, channelOffset: channelOffset)
+    }
+    func heads(_ stacked: ChannelMajor.Convolution, parts: [InceptionConv], _ x: Tensor) -> Tensor { stacked(x) }
 }
 
 /// pytorch-fid's `FIDInceptionA` (Mixed_5b/5c/5d): 1×1; 1×1 → 5×5; 1×1 → 3×3 → 3×3; and the pool branch, a 3×3
 /// average pool with `count_include_pad=False` → 1×1.
 struct InceptionA {
+    let headParts: [InceptionConv]
     let heads: ChannelMajor.Convolution   // branch1x1, branch5x5_1, branch3x3dbl_1 stacked (same input, 1×1)
     let split: (Int, Int, Int)
     let branch5x5_2, branch3x3dbl_2, branch3x3dbl_3, branchPool: InceptionConv
@@ -83,21 +121,22 @@ struct InceptionA {
         branch3x3dbl_2 = try InceptionConv(name + ".branch3x3dbl_2", inChannels: d1.outChannels, kernel: (3, 3), padding: (1, 1), standardWidth: 96, loader: loader)
         branch3x3dbl_3 = try InceptionConv(name + ".branch3x3dbl_3", inChannels: branch3x3dbl_2.outChannels, kernel: (3, 3), padding: (1, 1), standardWidth: 96, loader: loader)
         branchPool = try InceptionConv(name + ".branch_pool", inChannels: c, kernel: (1, 1), standardWidth: poolFeatures, loader: loader)
-        heads = .stacked([b1.convolution, b5.convolution, d1.convolution])
+        headParts = [b1, b5, d1]
+        heads = .stacked(headParts.map(\.convolution))
         split = (b1.outChannels, b5.outChannels, d1.outChannels)
         outChannels = b1.outChannels + branch5x5_2.outChannels + branch3x3dbl_3.outChannels + branchPool.outChannels
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = heads(x)
+    func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
+        let h = ops.heads(heads, parts: headParts, x)
         let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
-        branch5x5_2.convolution.apply(ChannelMajor.channels(h, split.0, split.1), into: out, channelOffset: offset)
+        ops.apply(branch5x5_2, ChannelMajor.channels(h, split.0, split.1), into: out, channelOffset: offset)
         offset += branch5x5_2.outChannels
-        branch3x3dbl_3.convolution.apply(branch3x3dbl_2(ChannelMajor.channels(h, split.0 + split.1, split.2)), into: out, channelOffset: offset)
+        ops.apply(branch3x3dbl_3, ops.apply(branch3x3dbl_2, ChannelMajor.channels(h, split.0 + split.1, split.2)), into: out, channelOffset: offset)
         offset += branch3x3dbl_3.outChannels
-        branchPool.convolution.apply(ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1), into: out, channelOffset: offset)
+        ops.apply(branchPool, ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1), into: out, channelOffset: offset)
         return out
     }
 }
@@ -117,11 +156,11 @@ struct InceptionB {
         outChannels = branch3x3.outChannels + branch3x3dbl_3.outChannels + c
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let (oh, ow) = branch3x3.convolution.outputSize(height: x.shape[2], width: x.shape[3])
         let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
-        branch3x3.convolution.apply(x, into: out, channelOffset: 0)
-        branch3x3dbl_3.convolution.apply(branch3x3dbl_2(branch3x3dbl_1(x)), into: out, channelOffset: branch3x3.outChannels)
+        ops.apply(branch3x3, x, into: out, channelOffset: 0)
+        ops.apply(branch3x3dbl_3, ops.apply(branch3x3dbl_2, ops.apply(branch3x3dbl_1, x)), into: out, channelOffset: branch3x3.outChannels)
         ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3.outChannels + branch3x3dbl_3.outChannels)
         return out
     }
@@ -130,6 +169,7 @@ struct InceptionB {
 /// pytorch-fid's `FIDInceptionC` (Mixed_6b–6e): 1×1; 1×1 → 1×7 → 7×1; 1×1 → 7×1 → 1×7 → 7×1 → 1×7; and the pool
 /// branch, a 3×3 average pool with `count_include_pad=False` → 1×1.
 struct InceptionC {
+    let headParts: [InceptionConv]
     let heads: ChannelMajor.Convolution   // branch1x1, branch7x7_1, branch7x7dbl_1 stacked
     let split: (Int, Int, Int)
     let b7: [InceptionConv]
@@ -149,31 +189,33 @@ struct InceptionC {
                                        padding: kernel.0 == 7 ? (3, 0) : (0, 3), standardWidth: k == 5 ? 192 : c7, loader: loader))
         }
         branchPool = try InceptionConv(name + ".branch_pool", inChannels: c, kernel: (1, 1), standardWidth: 192, loader: loader)
-        heads = .stacked([b1.convolution, s1.convolution, d1.convolution])
+        headParts = [b1, s1, d1]
+        heads = .stacked(headParts.map(\.convolution))
         split = (b1.outChannels, s1.outChannels, d1.outChannels)
         b7 = [s2, s3]
         dbl = Array(d.dropFirst())
         outChannels = b1.outChannels + s3.outChannels + d.last!.outChannels + branchPool.outChannels
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = heads(x)
+    func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
+        let h = ops.heads(heads, parts: headParts, x)
         let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
-        b7[1].convolution.apply(b7[0](ChannelMajor.channels(h, split.0, split.1)), into: out, channelOffset: offset)
+        ops.apply(b7[1], ops.apply(b7[0], ChannelMajor.channels(h, split.0, split.1)), into: out, channelOffset: offset)
         offset += b7[1].outChannels
         var y = ChannelMajor.channels(h, split.0 + split.1, split.2)
-        for layer in dbl.dropLast() { y = layer(y) }
-        dbl.last!.convolution.apply(y, into: out, channelOffset: offset)
+        for layer in dbl.dropLast() { y = ops.apply(layer, y) }
+        ops.apply(dbl.last!, y, into: out, channelOffset: offset)
         offset += dbl.last!.outChannels
-        branchPool.convolution.apply(ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1), into: out, channelOffset: offset)
+        ops.apply(branchPool, ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1), into: out, channelOffset: offset)
         return out
     }
 }
 
 /// torchvision's `InceptionD` (Mixed_7a): 1×1 → 3×3 stride 2; 1×1 → 1×7 → 7×1 → 3×3 stride 2; 3×3 max pool stride 2.
 struct InceptionD {
+    let headParts: [InceptionConv]
     let heads: ChannelMajor.Convolution   // branch3x3_1, branch7x7x3_1 stacked
     let split: (Int, Int)
     let branch3x3_2: InceptionConv
@@ -188,19 +230,20 @@ struct InceptionD {
         let s2 = try InceptionConv(name + ".branch7x7x3_2", inChannels: s1.outChannels, kernel: (1, 7), padding: (0, 3), standardWidth: 192, loader: loader)
         let s3 = try InceptionConv(name + ".branch7x7x3_3", inChannels: s2.outChannels, kernel: (7, 1), padding: (3, 0), standardWidth: 192, loader: loader)
         let s4 = try InceptionConv(name + ".branch7x7x3_4", inChannels: s3.outChannels, kernel: (3, 3), stride: 2, standardWidth: 192, loader: loader)
-        heads = .stacked([a1.convolution, s1.convolution])
+        headParts = [a1, s1]
+        heads = .stacked(headParts.map(\.convolution))
         split = (a1.outChannels, s1.outChannels)
         b7 = [s2, s3, s4]
         inChannels = c
         outChannels = branch3x3_2.outChannels + s4.outChannels + c
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = heads(x)
+    func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
+        let h = ops.heads(heads, parts: headParts, x)
         let (oh, ow) = branch3x3_2.convolution.outputSize(height: x.shape[2], width: x.shape[3])
         let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
-        branch3x3_2.convolution.apply(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
-        b7[2].convolution.apply(b7[1](b7[0](ChannelMajor.channels(h, split.0, split.1))), into: out, channelOffset: branch3x3_2.outChannels)
+        ops.apply(branch3x3_2, ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
+        ops.apply(b7[2], ops.apply(b7[1], ops.apply(b7[0], ChannelMajor.channels(h, split.0, split.1))), into: out, channelOffset: branch3x3_2.outChannels)
         ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3_2.outChannels + b7[2].outChannels)
         return out
     }
@@ -210,6 +253,7 @@ struct InceptionD {
 /// `FIDInceptionE_2` (Mixed_7c, pool branch: 3×3 **max** pool, stride 1, padding 1 — the TF graph's quirk):
 /// 1×1; 1×1 → (1×3 ‖ 3×1); 1×1 → 3×3 → (1×3 ‖ 3×1); pool → 1×1.
 struct InceptionE {
+    let headParts: [InceptionConv]
     let heads: ChannelMajor.Convolution   // branch1x1, branch3x3_1, branch3x3dbl_1 stacked
     let split: (Int, Int, Int)
     let branch3x3_2a, branch3x3_2b, branch3x3dbl_2, branch3x3dbl_3a, branch3x3dbl_3b, branchPool: InceptionConv
@@ -226,27 +270,28 @@ struct InceptionE {
         branch3x3dbl_3a = try InceptionConv(name + ".branch3x3dbl_3a", inChannels: branch3x3dbl_2.outChannels, kernel: (1, 3), padding: (0, 1), standardWidth: 384, loader: loader)
         branch3x3dbl_3b = try InceptionConv(name + ".branch3x3dbl_3b", inChannels: branch3x3dbl_2.outChannels, kernel: (3, 1), padding: (1, 0), standardWidth: 384, loader: loader)
         branchPool = try InceptionConv(name + ".branch_pool", inChannels: c, kernel: (1, 1), standardWidth: 192, loader: loader)
-        heads = .stacked([b1.convolution, t1.convolution, d1.convolution])
+        headParts = [b1, t1, d1]
+        heads = .stacked(headParts.map(\.convolution))
         split = (b1.outChannels, t1.outChannels, d1.outChannels)
         self.maxPoolBranch = maxPoolBranch
         outChannels = b1.outChannels + branch3x3_2a.outChannels + branch3x3_2b.outChannels + branch3x3dbl_3a.outChannels
             + branch3x3dbl_3b.outChannels + branchPool.outChannels
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = heads(x)
+    func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
+        let h = ops.heads(heads, parts: headParts, x)
         let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
         let t = ChannelMajor.channels(h, split.0, split.1)
-        branch3x3_2a.convolution.apply(t, into: out, channelOffset: offset); offset += branch3x3_2a.outChannels
-        branch3x3_2b.convolution.apply(t, into: out, channelOffset: offset); offset += branch3x3_2b.outChannels
-        let d = branch3x3dbl_2(ChannelMajor.channels(h, split.0 + split.1, split.2))
-        branch3x3dbl_3a.convolution.apply(d, into: out, channelOffset: offset); offset += branch3x3dbl_3a.outChannels
-        branch3x3dbl_3b.convolution.apply(d, into: out, channelOffset: offset); offset += branch3x3dbl_3b.outChannels
+        ops.apply(branch3x3_2a, t, into: out, channelOffset: offset); offset += branch3x3_2a.outChannels
+        ops.apply(branch3x3_2b, t, into: out, channelOffset: offset); offset += branch3x3_2b.outChannels
+        let d = ops.apply(branch3x3dbl_2, ChannelMajor.channels(h, split.0 + split.1, split.2))
+        ops.apply(branch3x3dbl_3a, d, into: out, channelOffset: offset); offset += branch3x3dbl_3a.outChannels
+        ops.apply(branch3x3dbl_3b, d, into: out, channelOffset: offset); offset += branch3x3dbl_3b.outChannels
         let pooled = maxPoolBranch ? ChannelMajor.maxPool(x, kernel: 3, stride: 1, padding: 1)
             : ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1)
-        branchPool.convolution.apply(pooled, into: out, channelOffset: offset)
+        ops.apply(branchPool, pooled, into: out, channelOffset: offset)
         return out
     }
 }

@@ -34,9 +34,12 @@ public final class InceptionV3: @unchecked Sendable {
 
     /// Loads every tensor strictly: all of them used (only `fc.*` and `num_batches_tracked` are known to be unused),
     /// every shape checked; a mismatch lists each missing and unused tensor.
-    public init(provider: TensorProvider) throws {
-        source = provider.sourceDescription
-        let l = InceptionLoader(provider)
+    public convenience init(provider: TensorProvider) throws {
+        try self.init(loader: InceptionLoader(provider), source: provider.sourceDescription)
+    }
+
+    init(loader l: InceptionLoader, source: String) throws {
+        self.source = source
         conv1a = try InceptionConv("Conv2d_1a_3x3", inChannels: 3, kernel: (3, 3), stride: 2, standardWidth: 32, loader: l)
         conv2a = try InceptionConv("Conv2d_2a_3x3", inChannels: conv1a.outChannels, kernel: (3, 3), standardWidth: 32, loader: l)
         conv2b = try InceptionConv("Conv2d_2b_3x3", inChannels: conv2a.outChannels, kernel: (3, 3), padding: (1, 1), standardWidth: 64, loader: l)
@@ -62,7 +65,7 @@ public final class InceptionV3: @unchecked Sendable {
         mixed7a = try InceptionD("Mixed_7a", inChannels: channels, loader: l)
         mixed7b = try InceptionE("Mixed_7b", inChannels: mixed7a.outChannels, maxPoolBranch: false, loader: l)
         mixed7c = try InceptionE("Mixed_7c", inChannels: mixed7b.outChannels, maxPoolBranch: true, loader: l)
-        try l.loader.finish()
+        try l.finish()
         blockWidths = [conv2b.outChannels, conv4a.outChannels, width2, mixed7c.outChannels]
     }
 
@@ -80,18 +83,21 @@ public final class InceptionV3: @unchecked Sendable {
     }
 
     /// Features of `block` for a batch: input NCHW [B, 3, 299, 299] (normalised), output B rows of the block's width.
-    public func features(_ input: Tensor, block: Int) -> [[Float]] {
+    public func features(_ input: Tensor, block: Int) -> [[Float]] { forward(input, block: block, FoldedConvolutions()) }
+
+    /// The forward pass with the convolutions applied by `ops` (inference, or BatchNorm calibration).
+    func forward(_ input: Tensor, block: Int, _ ops: some InceptionConvolutions) -> [[Float]] {
         precondition(input.rank == 4 && input.shape[1] == 3 && (0...3).contains(block), "Inception: NCHW RGB input, block 0…3")
         var x = ChannelMajor.swapBatchAndChannels(input)
-        x = ChannelMajor.maxPool(conv2b(conv2a(conv1a(x))), kernel: 3, stride: 2)
+        x = ChannelMajor.maxPool(ops.apply(conv2b, ops.apply(conv2a, ops.apply(conv1a, x))), kernel: 3, stride: 2)
         if block == 0 { return ChannelMajor.globalAverage(x) }
-        x = ChannelMajor.maxPool(conv4a(conv3b(x)), kernel: 3, stride: 2)
+        x = ChannelMajor.maxPool(ops.apply(conv4a, ops.apply(conv3b, x)), kernel: 3, stride: 2)
         if block == 1 { return ChannelMajor.globalAverage(x) }
-        for m in mixed5 { x = m(x) }
-        x = mixed6a(x)
-        for m in mixed6 { x = m(x) }
+        for m in mixed5 { x = m(x, ops) }
+        x = mixed6a(x, ops)
+        for m in mixed6 { x = m(x, ops) }
         if block == 2 { return ChannelMajor.globalAverage(x) }
-        x = mixed7c(mixed7b(mixed7a(x)))
+        x = mixed7c(mixed7b(mixed7a(x, ops), ops), ops)
         return ChannelMajor.globalAverage(x)
     }
 }

@@ -25,6 +25,9 @@ public protocol Suite: Sendable {
     /// For a metric that is the fraction of correct records among some of them (an accuracy), those records, so
     /// paired comparisons can use McNemar's test; nil for any other metric (F1, means of task means).
     static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]?
+    /// Whether the metrics are recomputed from per-item records (true for every suite scored item by item). False for
+    /// set-level metrics (FID, KID): compare and gate then take the values the report states, without a paired test.
+    static var pairedItems: Bool { get }
 }
 
 /// What a suite is built from: its data and the choices a user can make about its rules.
@@ -45,6 +48,7 @@ public struct SuiteOptions: Sendable {
 
 extension Suite {
     public static func proportionRecords(metric: String, in records: [ItemRecord]) -> [ItemRecord]? { nil }
+    public static var pairedItems: Bool { true }
 
     /// The item with this id, or an error naming the suite.
     public func item(id: String) throws -> SuiteItem {

@@ -22,6 +22,7 @@ public enum SuiteRegistry {
         GenEvalSuite.entry,
         POPESuite.entry,
         MMBenchSuite.entry,
+        FIDSuite.entry,
     ]
 
     public static var ids: [String] { all.map(\.id) }
