@@ -3,9 +3,10 @@ import Testing
 import Tensors
 
 /// Parallel's thread count changed while chunked jobs run on another thread (what the tests here do to each other:
-/// Swift Testing runs them concurrently). Under ThreadSanitizer (`tools/sanitize thread TensorsTests`) this is the
-/// test that made the count's former plain `nonisolated(unsafe)` variable a reported race; in a normal build it
-/// checks that every job still covers its range exactly once whichever count it read.
+/// Swift Testing runs them concurrently). ThreadSanitizer reported that race when the count was a plain
+/// `nonisolated(unsafe)` variable (AMXProductTests' setThreadCount against a ChannelMajor convolution's
+/// forEachChunk); this test makes it happen on purpose (`tools/sanitize thread TensorsTests`), and in any build checks
+/// that every job still covers its range exactly once whichever count it read.
 @Suite struct ParallelConcurrencyTests {
     @Test func threadCountChangesWhileJobsRun() {
         let before = Parallel.threadCount
