@@ -11,11 +11,14 @@ import Synchronization
 /// chunk, and its reduction order does not depend on how the range was split, so results are the
 /// same at any thread count.
 public enum Parallel {
-    nonisolated(unsafe) private static var configuredThreads = 0
+    /// `setThreadCount`'s value (0: not set). Atomic: kernels on other threads read it while a caller (a test) sets
+    /// it (ThreadSanitizer reported the plain `nonisolated(unsafe)` variable this was).
+    private static let configuredThreads = Atomic<Int>(0)
 
     /// Threads used by our kernels and by OpenBLAS: `setThreadCount`, else `$JANUS_EVAL_THREADS`, else all cores.
     public static var threadCount: Int {
-        configuredThreads > 0 ? configuredThreads : (environmentThreads ?? ProcessInfoCores.count)
+        let configured = configuredThreads.load(ordering: .relaxed)
+        return configured > 0 ? configured : (environmentThreads ?? ProcessInfoCores.count)
     }
 
     /// `JANUS_EVAL_THREADS` when it is valid (capped at the cores); the CLI refuses an invalid one up front
@@ -29,13 +32,14 @@ public enum Parallel {
     /// The cores this process may use.
     public static var coreCount: Int { ProcessInfoCores.count }
 
-    /// Sets the thread count for our kernels and OpenBLAS. Call before starting work, not concurrently with it.
+    /// Sets the thread count for our kernels and OpenBLAS. May be called while kernels run on other threads (a job
+    /// already split keeps the count it read); results do not depend on the count, only the speed does.
     /// A `withBLASThreads` scope running meanwhile keeps its smaller OpenBLAS count (tests change the count while
     /// other tests multiply; a threaded sgemm inside a one-thread scope would change that scope's bits).
     public static func setThreadCount(_ n: Int) {
         blasRequests.withLock { active in
-            configuredThreads = max(1, n)
-            openblas_set_num_threads(Int32(active.keys.min() ?? configuredThreads))
+            configuredThreads.store(max(1, n), ordering: .relaxed)
+            openblas_set_num_threads(Int32(active.keys.min() ?? max(1, n)))
         }
     }
 
@@ -61,20 +65,22 @@ public enum Parallel {
         return try body()
     }
 
-    /// Active `withBLASThreads` scopes per requested count.
-    private static let blasRequests = Mutex<[Int: Int]>([:])
+    /// Active `withBLASThreads` scopes per requested count. `Locked`, not `Mutex`: ThreadSanitizer cannot see a
+    /// contended `Mutex` hand-over on Linux (Locked.swift).
+    private static let blasRequests = Locked<[Int: Int]>([:])
 
     /// Runs `body` over `0..<count` split into at most `threadCount` contiguous chunks of at least `minChunk`.
     public static func forEachChunk(_ count: Int, minChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = max(1, min(threadCount, count / max(minChunk, 1)))
+        let threads = threadCount  // read once: a concurrent setThreadCount must not split one job two ways
+        let chunks = max(1, min(threads, count / max(minChunk, 1)))
         if chunks == 1 { body(0..<count); return }
         // A persistent pool (CKernels/pool.c): libdispatch's concurrentPerform cost ~50 µs per call here, a large
         // share of a decode step's ~170 matrix-vector products.
         withoutActuallyEscaping(body) { body in
             var job = ChunkJob(count: count, chunks: chunks, body: body)
             withUnsafeMutablePointer(to: &job) { pointer in
-                jk_parallel_run(Int32(threadCount), Int32(chunks), { context, chunk in
+                jk_parallel_run(Int32(threads), Int32(chunks), { context, chunk in
                     let job = context!.assumingMemoryBound(to: ChunkJob.self)
                     let c = Int(chunk), count = job.pointee.count, chunks = job.pointee.chunks
                     let lo = count * c / chunks, hi = count * (c + 1) / chunks

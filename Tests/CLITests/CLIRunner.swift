@@ -24,7 +24,14 @@ enum CLIRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        if let environment { process.environment = environment }
+        if var environment {
+            // A sanitizer build (tools/sanitize) configures its runtime through these; keep them in a test's own
+            // environment so the subprocess gets the same suppressions and report settings.
+            for key in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"] where environment[key] == nil {
+                environment[key] = ProcessInfo.processInfo.environment[key]
+            }
+            process.environment = environment
+        }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Tensors
 
 /// What a prefix cache did: its bound, what it holds, and how often a prefix was found or had to be computed.
 public struct PrefixCacheStatistics: Equatable, Sendable {
@@ -72,14 +72,18 @@ public final class PrefixCache<Value>: @unchecked Sendable {
     struct Entry { var value: Value; var bytes: Int; var lastUse: Int }
     private var entries: [String: Entry] = [:]
     private var clock = 0
-    private let lock = Mutex(())
-    public private(set) var statistics: PrefixCacheStatistics
+    /// `Locked`, not `Mutex`: ThreadSanitizer cannot see a contended `Mutex` hand-over on Linux (Tensors/Locked.swift).
+    private let lock = Locked(())
+    private var counts: PrefixCacheStatistics
 
-    public init(capacityBytes: Int) { statistics = PrefixCacheStatistics(capacityBytes: capacityBytes) }
+    public init(capacityBytes: Int) { counts = PrefixCacheStatistics(capacityBytes: capacityBytes) }
+
+    /// A consistent copy, taken under the lock (another thread may be counting).
+    public var statistics: PrefixCacheStatistics { lock.withLock { _ in counts } }
 
     public var capacityBytes: Int {
-        get { statistics.capacityBytes ?? 0 }
-        set { lock.withLock { _ in statistics.capacityBytes = newValue; evict(toFit: 0) } }
+        get { lock.withLock { _ in counts.capacityBytes ?? 0 } }
+        set { lock.withLock { _ in counts.capacityBytes = newValue; evict(toFit: 0) } }
     }
 
     /// The value for `key`, computing and keeping it (within the bound) when absent. Counts a hit or a miss.
@@ -87,34 +91,34 @@ public final class PrefixCache<Value>: @unchecked Sendable {
         if let hit: Value = lock.withLock({ _ in
             guard var e = entries[key] else { return nil }
             clock += 1; e.lastUse = clock; entries[key] = e
-            statistics.hits += 1
+            counts.hits += 1
             return e.value
         }) { return hit }
         let value = try compute()
         let size = bytes(value)
         lock.withLock { _ in
-            statistics.misses += 1
-            guard size <= (statistics.capacityBytes ?? 0) else { return }
+            counts.misses += 1
+            guard size <= (counts.capacityBytes ?? 0) else { return }
             evict(toFit: size)
             clock += 1
             entries[key] = Entry(value: value, bytes: size, lastUse: clock)
-            statistics.bytes += size
-            statistics.entries = entries.count
-            statistics.peakBytes = max(statistics.peakBytes, statistics.bytes)
+            counts.bytes += size
+            counts.entries = entries.count
+            counts.peakBytes = max(counts.peakBytes, counts.bytes)
         }
         return value
     }
 
     /// Counts work that is not a lookup (images encoded, questions answered with or without a shared prefix).
-    public func record(_ update: (inout PrefixCacheStatistics) -> Void) { lock.withLock { _ in update(&statistics) } }
+    public func record(_ update: (inout PrefixCacheStatistics) -> Void) { lock.withLock { _ in update(&counts) } }
 
     private func evict(toFit size: Int) {
-        let capacity = statistics.capacityBytes ?? 0
-        while statistics.bytes + size > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+        let capacity = counts.capacityBytes ?? 0
+        while counts.bytes + size > capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             entries[oldest.key] = nil
-            statistics.bytes -= oldest.value.bytes
-            statistics.evictions += 1
+            counts.bytes -= oldest.value.bytes
+            counts.evictions += 1
         }
-        statistics.entries = entries.count
+        counts.entries = entries.count
     }
 }
