@@ -141,7 +141,8 @@ enum PrefixReuseBenchmark {
     static func peakRSSGigabytes() -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+              // "VmHWM:\t  4311596 kB"; from 10 GB on the number fills its field and follows the tab directly.
+              let kb = Double(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") else { return .nan }
         return kb * 1024 / 1e9
     }
 }
