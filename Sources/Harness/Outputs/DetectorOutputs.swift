@@ -124,16 +124,6 @@ public final class DetectorOutputs: DetectionProvider {
     }
 
     func append(_ text: String) throws {
-        let bytes = Array((text + "\n").utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HarnessError.output(path: file, reason: "cannot append (errno \(errno))")
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else { throw HarnessError.output(path: file, reason: "fsync failed (errno \(errno))") }
+        try DurableAppend.line(text, to: fd, path: file, what: "the detections")
     }
 }

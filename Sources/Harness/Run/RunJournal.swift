@@ -83,18 +83,7 @@ public final class RunJournal {
 
     /// Appends one entry and makes it durable before returning.
     public func append(_ entry: Entry) throws {
-        let line = JSONWriter(style: .compact).string(entry.jsonValue) + "\n"
-        let bytes = Array(line.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw HarnessError.output(path: path, reason: "cannot append to the journal (errno \(errno))")
-            }
-            written += n
-        }
-        guard fsync(fd) == 0 else { throw HarnessError.output(path: path, reason: "fsync failed (errno \(errno))") }
+        try DurableAppend.line(JSONWriter(style: .compact).string(entry.jsonValue), to: fd, path: path, what: "the journal")
         entries.append(entry)
     }
 }
