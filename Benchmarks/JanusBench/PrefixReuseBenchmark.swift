@@ -8,9 +8,10 @@ import Tensors
 ///
 /// - reuse: every image's 18 questions through `VisualQA.answers` — the image prefix (system prompt, role, 576
 ///   image tokens) computed once, every question continuing it;
-/// - whole prompts: the first `JANUS_BENCH_BASELINE` questions of the first `JANUS_BENCH_BASELINE_IMAGES` images
-///   answered one by one, each prefilling its whole ~600-token prompt (the reference's way; 10–20 s an item here,
-///   so measured on a subset), and their tokens compared with the reuse arm's: they must be identical;
+/// - whole prompts: the first `JANUS_BENCH_BASELINE` questions of `JANUS_BENCH_BASELINE_IMAGES` images spread evenly
+///   over the run (images 0, n/k, 2n/k, …, so a change of the machine's load mid-run reaches both arms) answered one
+///   by one, each prefilling its whole ~600-token prompt (the reference's way; 10–30 s an item here, so measured on a
+///   subset), and their tokens compared with the reuse arm's: they must be identical;
 /// - the largest |Δ| between the first answer token's logits of a whole prompt and of its continuation (two
 ///   questions of the first image; 0 means bit for bit).
 ///
@@ -18,7 +19,7 @@ import Tensors
 /// Synthetic 640×480 images and POPE-template questions; items per hour per arm, their ratio, and peak RSS.
 ///
 ///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_IMAGES=50] [JANUS_BENCH_QUESTIONS=18] [JANUS_BENCH_BASELINE=6]
-///         [JANUS_BENCH_BASELINE_IMAGES=4] [JANUS_BENCH_MAX_NEW=3] [JANUS_BENCH_PRECISION=f32|bf16]
+///         [JANUS_BENCH_BASELINE_IMAGES=5] [JANUS_BENCH_MAX_NEW=3] [JANUS_BENCH_PRECISION=f32|bf16]
 ///         [JANUS_BENCH_DECODE_ROWS=1] janus-bench pope
 enum PrefixReuseBenchmark {
     static let objects = ["person", "dog", "cat", "car", "bicycle", "chair", "bottle", "cup", "dining table", "umbrella",
@@ -33,7 +34,7 @@ enum PrefixReuseBenchmark {
         }
         func number(_ key: String, _ fallback: Int) -> Int { env[key].flatMap { Int($0) } ?? fallback }
         let images = number("JANUS_BENCH_IMAGES", 50), perImage = number("JANUS_BENCH_QUESTIONS", 18)
-        let baseline = number("JANUS_BENCH_BASELINE", 6), baselineImages = number("JANUS_BENCH_BASELINE_IMAGES", 4)
+        let baseline = number("JANUS_BENCH_BASELINE", 6), baselineImages = min(number("JANUS_BENCH_BASELINE_IMAGES", 5), images)
         let maxNew = number("JANUS_BENCH_MAX_NEW", 3), decodeRows = number("JANUS_BENCH_DECODE_ROWS", 1)
         let precisions = env["JANUS_BENCH_PRECISION"].flatMap(ActivationPrecision.init(rawValue:)).map { [$0] } ?? ActivationPrecision.allCases
         do {
@@ -44,8 +45,11 @@ enum PrefixReuseBenchmark {
                 model.prefixReuse = PrefixReuse(enabled: true, cacheBytes: PrefixReuse.defaultCacheBytes, decodeRows: decodeRows)
                 models[p] = model
             }
-            print("pope: \(images) images × \(perImage) questions, max_new_tokens \(maxNew), decode rows \(decodeRows), "
-                  + "whole prompts for \(baseline) questions of \(baselineImages) images; \(MachineInfo.cpuModel), \(Parallel.threadCount) threads")
+            // Every `stride`-th image also runs the whole-prompt arm.
+            let stride = max(1, images / max(1, baselineImages))
+            func isBaselineImage(_ i: Int) -> Bool { i % stride == 0 && i / stride < baselineImages }
+            print("pope: OpenBLAS \(MachineInfo.openBLASCore); \(images) images × \(perImage) questions, max_new_tokens \(maxNew), decode rows \(decodeRows), "
+                  + "whole prompts for \(baseline) questions of \(baselineImages) images (one image in \(stride)); \(MachineInfo.cpuModel), \(Parallel.threadCount) threads")
             var rng = NumpyRandom(seed: 16)
             var reuseSeconds: [ActivationPrecision: [Double]] = [:], wholeSeconds: [ActivationPrecision: [Double]] = [:]
             var mismatches: [ActivationPrecision: Int] = [:], compared: [ActivationPrecision: Int] = [:]
@@ -69,7 +73,7 @@ enum PrefixReuseBenchmark {
                                                    ("prefix_s", format(t["prefix_s"] ?? 0, 2)), ("prefill_s", format(t["prefill_s"] ?? 0, 2)),
                                                    ("decode_s", format(t["decode_s"] ?? 0, 2)),
                                                    ("items_per_hour", format(Double(perImage) * 3600 / seconds, 0))]
-                    if i < baselineImages {
+                    if isBaselineImage(i) {
                         for (k, q) in questions.prefix(baseline).enumerated() {
                             start = Date()
                             let alone = try model.answer(image: image, question: q.question, maxNewTokens: q.maxNewTokens)

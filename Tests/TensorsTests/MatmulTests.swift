@@ -64,6 +64,14 @@ import TestSupport
         #expect(e <= 1e-7, "\(m)×\(n)×\(k): NMSE \(e)")
     }
 
+    /// The check `janus-eval` runs after re-executing into the core it prefers (Cooperlake on this Intel Xeon) must
+    /// pass on the core this process has; CI runs with the detected one, and `OPENBLAS_CORETYPE=Cooperlake swift test`
+    /// passes every test too (2026-12-01).
+    @Test func openBLASSelfCheckPassesOnTheLoadedCore() {
+        #expect(OpenBLASCoreChoice.sgemmSelfCheck() == nil, "core \(MachineInfo.openBLASCore)")
+        if KernelDispatch.hasBF16Dot { #expect(OpenBLASCoreChoice.preferredCore == "Cooperlake") }
+    }
+
     @Test func emptyInnerDimensionGivesZeros() {
         let out = Matmul.matmul(Tensor(zeros: [2, 0]), Tensor(zeros: [0, 3]))
         #expect(out.toFloats() == [0, 0, 0, 0, 0, 0])
