@@ -92,10 +92,17 @@ public enum ChannelMajor {
                                             (row + k).update(repeating: 0, count: run)
                                         } else {
                                             let line = src + ((c * batch + image) * h + iy) * w
-                                            for q in 0..<run {
-                                                let ix = (ox0 + q) * sw - pw + j
-                                                row[k + q] = ix >= 0 && ix < w ? line[ix] : 0
+                                            // Outputs q of the run read ix = (ox0 + q)·sw − pw + j: inside the row
+                                            // for q in lo..<hi, zero padding either side.
+                                            let lo = min(run, max(0, ceilDiv(pw - j, sw) - ox0))
+                                            let hi = max(lo, min(run, ceilDiv(w + pw - j, sw) - ox0))
+                                            (row + k).update(repeating: 0, count: lo)
+                                            if sw == 1 {
+                                                (row + k + lo).update(from: line + (ox0 + lo - pw + j), count: hi - lo)
+                                            } else {
+                                                for q in lo..<hi { row[k + q] = line[(ox0 + q) * sw - pw + j] }
                                             }
+                                            (row + k + hi).update(repeating: 0, count: run - hi)
                                         }
                                         k += run; p += run
                                     }
@@ -116,6 +123,9 @@ public enum ChannelMajor {
             } } } }
         }
     }
+
+    /// ⌈a / b⌉ for b > 0 and any sign of a.
+    @inline(__always) static func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
 
     /// Output columns per tile: the im2col block (depth × tile floats) stays within ~1 MiB, at least 64 and at most
     /// 2048 columns, a multiple of 16. Depends on the shapes only.
@@ -149,23 +159,59 @@ public enum ChannelMajor {
                     let inPlane = src + plane * h * w, outPlane = dst + plane * oh * ow
                     for oy in 0..<oh {
                         let y0 = max(oy * s - p, 0), y1 = min(oy * s - p + k, h)
-                        for ox in 0..<ow {
-                            let x0 = max(ox * s - p, 0), x1 = min(ox * s - p + k, w)
-                            if average {
-                                var sum: Float = 0
-                                for y in y0..<y1 { for xx in x0..<x1 { sum += inPlane[y * w + xx] } }
-                                outPlane[oy * ow + ox] = sum / Float((y1 - y0) * (x1 - x0))
-                            } else {
-                                var m = -Float.infinity
-                                for y in y0..<y1 { for xx in x0..<x1 { let v = inPlane[y * w + xx]; if v > m || v.isNaN { m = v } } }
-                                outPlane[oy * ow + ox] = m
+                        let outRow = outPlane + oy * ow
+                        // Columns whose window lies inside the row, 8 at a time for stride 1 (the same sum order
+                        // per output as the scalar loop: bit-identical); the rest, and other strides, one by one.
+                        var ox = 0
+                        if s == 1 {
+                            let first = p, last = w - k + p   // ox with a full window: first...last
+                            while ox < ow && ox < first { poolOne(inPlane, w, y0, y1, ox, s, p, k, average, outRow); ox += 1 }
+                            while ox + 8 <= last + 1 && ox + 8 <= ow {
+                                let x0 = ox - p
+                                if average {
+                                    var sum = SIMD8<Float>(repeating: 0)
+                                    for y in y0..<y1 { for dx in 0..<k { sum += load8(inPlane + y * w + x0 + dx) } }
+                                    store8(sum / SIMD8(repeating: Float((y1 - y0) * k)), outRow + ox)
+                                } else {
+                                    var m = SIMD8<Float>(repeating: -.infinity)
+                                    for y in y0..<y1 { for dx in 0..<k {
+                                        let v = load8(inPlane + y * w + x0 + dx)
+                                        m.replace(with: v, where: (v .> m) .| (v .!= v))
+                                    } }
+                                    store8(m, outRow + ox)
+                                }
+                                ox += 8
                             }
                         }
+                        while ox < ow { poolOne(inPlane, w, y0, y1, ox, s, p, k, average, outRow); ox += 1 }
                     }
                 }
             }
         } }
         return out
+    }
+
+    @inline(__always)
+    private static func poolOne(_ inPlane: UnsafePointer<Float>, _ w: Int, _ y0: Int, _ y1: Int, _ ox: Int, _ s: Int, _ p: Int,
+                                _ k: Int, _ average: Bool, _ outRow: UnsafeMutablePointer<Float>) {
+        let x0 = max(ox * s - p, 0), x1 = min(ox * s - p + k, w)
+        if average {
+            var sum: Float = 0
+            for y in y0..<y1 { for xx in x0..<x1 { sum += inPlane[y * w + xx] } }
+            outRow[ox] = sum / Float((y1 - y0) * (x1 - x0))
+        } else {
+            var m = -Float.infinity
+            for y in y0..<y1 { for xx in x0..<x1 { let v = inPlane[y * w + xx]; if v > m || v.isNaN { m = v } } }
+            outRow[ox] = m
+        }
+    }
+
+    @inline(__always) private static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always) private static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
     /// Mean over each plane: [C, B, H, W] → row-major [B, C] (Double sums).

@@ -36,6 +36,9 @@ import Tensors
         (2, 3, 6, 7, 4, 1, 3, (1, 1), (0, 1)),        // 1×3
         (2, 3, 7, 6, 4, 3, 1, (1, 1), (1, 0)),        // 3×1
         (17, 8, 11, 13, 9, 3, 3, (2, 2), (0, 0)),     // several tiles
+        (2, 3, 12, 13, 4, 3, 3, (2, 2), (1, 1)),      // stride 2 with padding (im2col's clipped runs)
+        (1, 2, 6, 3, 3, 5, 5, (1, 1), (2, 2)),        // kernel wider than the row: both edges clipped
+        (2, 2, 5, 9, 3, 3, 3, (3, 2), (2, 1)),        // unequal strides and paddings
     ]
 
     @Test func convolutionEqualsNaive() {
@@ -72,6 +75,36 @@ import Tensors
         // A channel view reads the right rows.
         let view = ChannelMajor.channels(out, 3, 4).toFloats()
         #expect(view == parts[1](x).toFloats())
+    }
+
+    /// Planes wide enough for the 8-column fast path of stride-1 pools (Inception's 35/17/8 sides): bit-identical
+    /// to the scalar f32 loop (same sum order per output), NaN propagated by max as PyTorch does.
+    @Test(arguments: [35, 17, 8, 11])
+    func widePoolsEqualScalarLoopBitForBit(side: Int) {
+        var rng = TestRandom(seed: 24 + UInt64(side))
+        let (c, b) = (3, 2)
+        var values = Self.random(c * b * side * side, &rng)
+        let nanIndex = side * side + 2 * side + 5 % side
+        values[nanIndex] = .nan
+        let x = Tensor(shape: [c, b, side, side], floats: values)
+        for average in [false, true] {
+            let got = (average ? ChannelMajor.averagePoolExcludingPadding(x, kernel: 3, stride: 1, padding: 1)
+                : ChannelMajor.maxPool(x, kernel: 3, stride: 1, padding: 1)).toFloats()
+            var ref = [Float]()
+            for plane in 0..<(c * b) { for y in 0..<side { for xx in 0..<side {
+                let y0 = max(y - 1, 0), y1 = min(y + 2, side), x0 = max(xx - 1, 0), x1 = min(xx + 2, side)
+                var m = -Float.infinity, sum: Float = 0
+                for iy in y0..<y1 { for ix in x0..<x1 {
+                    let v = values[(plane * side + iy) * side + ix]
+                    sum += v
+                    if v > m || v.isNaN { m = v }
+                } }
+                ref.append(average ? sum / Float((y1 - y0) * (x1 - x0)) : m)
+            } } }
+            let same = zip(got, ref).filter { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }.count
+            #expect(same == ref.count, "side \(side) average \(average): \(ref.count - same) outputs differ")
+            #expect(got.contains { $0.isNaN })
+        }
     }
 
     @Test func poolsEqualNaive() {
