@@ -1,3 +1,5 @@
+import CKernels
+
 /// Convolution and pooling on channel-major batches: a tensor [C, B, H, W] (each channel's planes of the whole
 /// batch side by side), so that one convolution is one matrix product [Cout × Cin·kh·kw] · [Cin·kh·kw × B·H'·W']
 /// over the whole batch, a 1×1 convolution reads its input in place (no im2col), and a channel concatenation is a
@@ -156,62 +158,12 @@ public enum ChannelMajor {
             let src = px.baseAddress!, dst = py.baseAddress!
             Parallel.forEachChunk(c * b, minChunk: 4) { planes in
                 for plane in planes {
-                    let inPlane = src + plane * h * w, outPlane = dst + plane * oh * ow
-                    for oy in 0..<oh {
-                        let y0 = max(oy * s - p, 0), y1 = min(oy * s - p + k, h)
-                        let outRow = outPlane + oy * ow
-                        // Columns whose window lies inside the row, 8 at a time for stride 1 (the same sum order
-                        // per output as the scalar loop: bit-identical); the rest, and other strides, one by one.
-                        var ox = 0
-                        if s == 1 {
-                            let first = p, last = w - k + p   // ox with a full window: first...last
-                            while ox < ow && ox < first { poolOne(inPlane, w, y0, y1, ox, s, p, k, average, outRow); ox += 1 }
-                            while ox + 8 <= last + 1 && ox + 8 <= ow {
-                                let x0 = ox - p
-                                if average {
-                                    var sum = SIMD8<Float>(repeating: 0)
-                                    for y in y0..<y1 { for dx in 0..<k { sum += load8(inPlane + y * w + x0 + dx) } }
-                                    store8(sum / SIMD8(repeating: Float((y1 - y0) * k)), outRow + ox)
-                                } else {
-                                    var m = SIMD8<Float>(repeating: -.infinity)
-                                    for y in y0..<y1 { for dx in 0..<k {
-                                        let v = load8(inPlane + y * w + x0 + dx)
-                                        m.replace(with: v, where: (v .> m) .| (v .!= v))
-                                    } }
-                                    store8(m, outRow + ox)
-                                }
-                                ox += 8
-                            }
-                        }
-                        while ox < ow { poolOne(inPlane, w, y0, y1, ox, s, p, k, average, outRow); ox += 1 }
-                    }
+                    jk_pool_plane(src + plane * h * w, Int32(h), Int32(w), dst + plane * oh * ow, Int32(oh), Int32(ow),
+                                  Int32(k), Int32(s), Int32(p), average ? 1 : 0)
                 }
             }
         } }
         return out
-    }
-
-    @inline(__always)
-    private static func poolOne(_ inPlane: UnsafePointer<Float>, _ w: Int, _ y0: Int, _ y1: Int, _ ox: Int, _ s: Int, _ p: Int,
-                                _ k: Int, _ average: Bool, _ outRow: UnsafeMutablePointer<Float>) {
-        let x0 = max(ox * s - p, 0), x1 = min(ox * s - p + k, w)
-        if average {
-            var sum: Float = 0
-            for y in y0..<y1 { for xx in x0..<x1 { sum += inPlane[y * w + xx] } }
-            outRow[ox] = sum / Float((y1 - y0) * (x1 - x0))
-        } else {
-            var m = -Float.infinity
-            for y in y0..<y1 { for xx in x0..<x1 { let v = inPlane[y * w + xx]; if v > m || v.isNaN { m = v } } }
-            outRow[ox] = m
-        }
-    }
-
-    @inline(__always) private static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always) private static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
     /// Mean over each plane: [C, B, H, W] → row-major [B, C] (Double sums).

@@ -109,6 +109,11 @@ void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t
 int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
                       const float *bias);
 
+/// Max (average = 0) or average pooling (average = 1, dividing by the positions inside the plane:
+/// count_include_pad=False) of one h × w plane into oh × ow, kernel k × k, stride s, padding p; padded positions
+/// never win a max; a NaN in a window wins it. Sums and comparisons run in window order (y, then x).
+void jk_pool_plane(const float *in, int h, int w, float *out, int oh, int ow, int k, int s, int p, int average);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 
