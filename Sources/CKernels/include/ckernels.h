@@ -109,6 +109,29 @@ void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t
 int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
                       const float *bias);
 
+/// Values jk_conv_amx_pack_weights writes: ceil(cout/16) · kh·kw · ceil(cin/32) tiles of 16 × 32 bf16.
+size_t jk_conv_amx_weight_count(int cout, int cin, int kh, int kw);
+
+/// Packs bf16 convolution weights w [cout][cin][kh][kw] into the AMX A tiles jk_conv_amx reads, for channel tiles
+/// [t0, t1) of 16 output channels: [tile][tap][32-channel block][16 rows][32], zero past cout and cin.
+void jk_conv_amx_pack_weights(const uint16_t *w, int cout, int cin, int kh, int kw, int t0, int t1, uint16_t *packed);
+
+/// Writes input rows [r0, r1) of one image x [cin][height][width] (f32, rounded to bf16 as jk_pack_bf16_pairs does)
+/// into the grid of jk_conv_amx: grid row r + pad_top, line p (channels 2p, 2p + 1), column pad_left + c is word
+/// grid[((r + pad_top)·lines + p)·pitch + pad_left + c]. Everything else (padding, lines ≥ (cin+1)/2) is left as
+/// it is: the caller's zeroed memory.
+void jk_conv_amx_pack_grid(int level, const float *x, int cin, int height, int width, int pad_top, int pad_left,
+                           int pitch, int lines, uint32_t *grid, int r0, int r1);
+
+/// Stride-1 convolution of one image on AMX tiles (bf16 operands, f32 accumulation). `grid`: outH + kh − 1 rows of
+/// `lines` (= 16·ceil(cin/32)) lines of `pitch` words (pitch ≥ 16·ceil(outW/16) + kw − 1 and ≥ the padded width), as
+/// jk_conv_amx_pack_grid writes it, zero padded. `wpacked`: jk_conv_amx_pack_weights. Output tiles are 16 columns of
+/// one output row, numbered row-major (ceil(outW/16) per row); computes tile pairs [q0, q1) (tiles 2q, 2q + 1) into
+/// out[cout][outH][outW] (+ bias), `qblock` pairs per pass over the weights (a cache blocking; results do not
+/// depend on it nor on the split). Returns 0 when AMX is not available (or memory ran out), 1 when done.
+int jk_conv_amx(const uint32_t *grid, int lines, int pitch, const uint16_t *wpacked, int cin, int cout, int kh,
+                int kw, const float *bias, float *out, int outH, int outW, int q0, int q1, int qblock);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 
