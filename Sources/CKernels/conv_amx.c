@@ -2,7 +2,7 @@
 // += a 16×32 bf16 A tile times a 16-pair × 16 bf16 B tile), f32 accumulation, for `--precision bf16`.
 //
 // The shifted-GEMM idea of Conv2D.shiftedGEMM / conv_bf16.c: the input is zero-padded to a grid, and kernel tap
-// (i, j) of output (r, c) reads grid (r + i, c + j). Here the grid is stored row by row, each grid row as `pairs`
+// (i, j) of output (r, c) reads grid (r + i, c + j). Here the grid is stored row by row, each grid row as `lines`
 // lines of `pitch` 32-bit words (one word = the bf16 values of channels 2p and 2p + 1 at one column): 16 lines of
 // 16 consecutive columns are exactly a B tile (stride = pitch words), for any tap shift. A is a 16-channel × 32
 // input-channel block of one tap's weights, packed once per call (jk_conv_amx_pack_weights) so each A tile is 1 KB
@@ -20,36 +20,42 @@ size_t jk_conv_amx_weight_count(int cout, int cin, int kh, int kw) {
 }
 
 void jk_conv_amx_pack_weights(const uint16_t *w, int cout, int cin, int kh, int kw, int t0, int t1, uint16_t *packed) {
-    // packed[ct][tap][kb][row 0..15][k 0..31] = w[16ct + row][32kb + k][tap], zero past cout and cin.
+    // packed[ct][tap][kb][row 0..15][k 0..31] = w[16ct + row][32kb + k][tap], zero past cout and cin. The weights
+    // are read in their own order (one output channel's cin × taps values after the other), written to `taps` tiles.
     const int taps = kh * kw, kblocks = (cin + 31) / 32;
+    const size_t tileRun = (size_t)taps * kblocks * 512;
     for (int ct = t0; ct < t1; ct++) {
-        for (int t = 0; t < taps; t++) {
-            for (int kb = 0; kb < kblocks; kb++) {
-                uint16_t *tile = packed + (((size_t)ct * taps + t) * kblocks + kb) * 512;
-                for (int row = 0; row < 16; row++) {
-                    const int o = ct * 16 + row;
-                    for (int k = 0; k < 32; k++) {
-                        const int c = kb * 32 + k;
-                        tile[row * 32 + k] = (o < cout && c < cin) ? w[((size_t)o * cin + c) * taps + t] : 0;
-                    }
-                }
+        uint16_t *base = packed + (size_t)ct * tileRun;
+        memset(base, 0, tileRun * sizeof(uint16_t));
+        for (int row = 0; row < 16 && ct * 16 + row < cout; row++) {
+            const uint16_t *src = w + (size_t)(ct * 16 + row) * cin * taps;
+            for (int c = 0; c < cin; c++) {
+                uint16_t *dst = base + (size_t)(c / 32) * 512 + row * 32 + c % 32;
+                for (int t = 0; t < taps; t++) dst[(size_t)t * kblocks * 512] = src[(size_t)c * taps + t];
             }
         }
     }
 }
 
 void jk_conv_amx_pack_grid(int level, const float *x, int cin, int height, int width, int pad_top, int pad_left,
-                           int pitch, int lines, uint32_t *grid, int r0, int r1) {
-    // Input rows [r0, r1) into grid rows r + pad_top, columns pad_left.. of the pair lines 0..(cin+1)/2 − 1. The
-    // zero padding (border columns and rows, lines of channels past cin) is the caller's zeroed memory.
+                           int pitch, int lines, uint32_t *grid, int g0, int g1) {
+    // Grid rows [g0, g1): input row g − pad_top at columns pad_left.. of lines 0..(cin+1)/2 − 1, zeros elsewhere
+    // (border rows and columns, the columns up to the pitch, lines of channels past cin).
     const size_t planeSize = (size_t)height * width;
-    for (int r = r0; r < r1; r++) {
-        uint32_t *row = grid + (size_t)(r + pad_top) * lines * pitch + pad_left;
-        for (int p = 0; 2 * p < cin; p++) {
+    const int used = (cin + 1) / 2;
+    for (int g = g0; g < g1; g++) {
+        uint32_t *row = grid + (size_t)g * lines * pitch;
+        const int r = g - pad_top;
+        if (r < 0 || r >= height) { memset(row, 0, (size_t)lines * pitch * 4); continue; }
+        for (int p = 0; p < used; p++) {
+            uint32_t *line = row + (size_t)p * pitch;
             const float *even = x + (size_t)(2 * p) * planeSize + (size_t)r * width;
             const float *odd = 2 * p + 1 < cin ? even + planeSize : NULL;
-            jk_pack_bf16_pairs(level, even, odd, (size_t)width, row + (size_t)p * pitch);
+            memset(line, 0, (size_t)pad_left * 4);
+            jk_pack_bf16_pairs(level, even, odd, (size_t)width, line + pad_left);
+            memset(line + pad_left + width, 0, (size_t)(pitch - pad_left - width) * 4);
         }
+        memset(row + (size_t)used * pitch, 0, (size_t)(lines - used) * pitch * 4);
     }
 }
 

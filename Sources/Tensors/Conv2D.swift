@@ -287,8 +287,8 @@ public enum Conv2D {
         var pitch = (max(wp, rowTiles * 16 + kw - 1) + 15) / 16 * 16
         if (pitch / 16) % 2 == 0 { pitch += 16 }
         let lines = (cin + 31) / 32 * 16
-        // Zeroed once: every image rewrites the same interior, the padding stays zero.
-        let gridStorage = TensorStorage(zeroedByteCount: hp * lines * pitch * 4)
+        // Every word is written by jk_conv_amx_pack_grid (the padding as zeros).
+        let gridStorage = TensorStorage(uninitializedByteCount: hp * lines * pitch * 4)
         let grid = gridStorage.base.bindMemory(to: UInt32.self, capacity: hp * lines * pitch)
         let ctiles = (cout + 15) / 16
         let packedCount = jk_conv_amx_weight_count(Int32(cout), Int32(cin), Int32(kh), Int32(kw))
@@ -306,7 +306,7 @@ public enum Conv2D {
             let x = px.baseAddress!, y = py.baseAddress!
             let b = biasValues.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
             for n in 0..<batch {
-                Parallel.forEachChunk(height, minChunk: 4) { rows in
+                Parallel.forEachChunk(hp, minChunk: 4) { rows in
                     jk_conv_amx_pack_grid(level, x + n * cin * height * width, Int32(cin), Int32(height), Int32(width), Int32(pad.top),
                                           Int32(pad.left), Int32(pitch), Int32(lines), grid, Int32(rows.lowerBound), Int32(rows.upperBound))
                 }

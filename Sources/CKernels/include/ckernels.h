@@ -116,12 +116,12 @@ size_t jk_conv_amx_weight_count(int cout, int cin, int kh, int kw);
 /// [t0, t1) of 16 output channels: [tile][tap][32-channel block][16 rows][32], zero past cout and cin.
 void jk_conv_amx_pack_weights(const uint16_t *w, int cout, int cin, int kh, int kw, int t0, int t1, uint16_t *packed);
 
-/// Writes input rows [r0, r1) of one image x [cin][height][width] (f32, rounded to bf16 as jk_pack_bf16_pairs does)
-/// into the grid of jk_conv_amx: grid row r + pad_top, line p (channels 2p, 2p + 1), column pad_left + c is word
-/// grid[((r + pad_top)·lines + p)·pitch + pad_left + c]. Everything else (padding, lines ≥ (cin+1)/2) is left as
-/// it is: the caller's zeroed memory.
+/// Writes grid rows [g0, g1) of jk_conv_amx's grid for one image x [cin][height][width] (f32, rounded to bf16 as
+/// jk_pack_bf16_pairs does): grid row g, line p (channels 2p, 2p + 1), column pad_left + c is word
+/// grid[(g·lines + p)·pitch + pad_left + c] = input row g − pad_top; every other word of those rows (padding rows and
+/// columns, columns up to the pitch, lines ≥ (cin+1)/2) is zero.
 void jk_conv_amx_pack_grid(int level, const float *x, int cin, int height, int width, int pad_top, int pad_left,
-                           int pitch, int lines, uint32_t *grid, int r0, int r1);
+                           int pitch, int lines, uint32_t *grid, int g0, int g1);
 
 /// Stride-1 convolution of one image on AMX tiles (bf16 operands, f32 accumulation). `grid`: outH + kh − 1 rows of
 /// `lines` (= 16·ceil(cin/32)) lines of `pitch` words (pitch ≥ 16·ceil(outW/16) + kw − 1 and ≥ the padded width), as
