@@ -32,6 +32,7 @@ enum BenchmarkRegistry {
         Benchmark(name: "pope", summary: "POPE-shaped run on $JANUS_BENCH_WEIGHTS with and without prompt-prefix reuse, f32 and bf16: items/hour, identical tokens, peak RSS", run: PrefixReuseBenchmark.run),
         Benchmark(name: "fid", summary: "Fréchet distance at d = 2048 (eigen route, LAPACK dsyevd)", run: FIDBenchmark.run),
         Benchmark(name: "inception", summary: "fid-stats images/s: FID Inception-v3 pool3 on $JANUS_BENCH_INCEPTION_DIR (compare tools/reference/bench_inception_pytorch_fid.py)", run: InceptionBenchmark.run),
+        Benchmark(name: "vae", summary: "SDXL-VAE decode of a 48×48 latent ($JANUS_BENCH_VAE): f32, bf16 (AMX where usable), bf16 without AMX; compare tools/reference/bench_vae_reference.py", run: VAEBenchmark.run),
         Benchmark(name: "mask2former", summary: "Mask2Former Swin-S on $JANUS_BENCH_MASK2FORMER (tools/reference/bench_mask2former_reference.py): parity and images/s", run: Mask2FormerBenchmark.run),
     ]
 }
