@@ -85,7 +85,7 @@ static void conv_configure_tiles(void) {
 __attribute__((target("amx-tile,amx-bf16"), always_inline))
 static inline void conv_block(const uint32_t *grid, size_t rowWords, int pitch, const uint16_t *wpacked, int taps,
                               int kw, int kblocks, int ct, int na, int nb, const uint32_t *pa, const uint32_t *pb,
-                              const float *init, float *buf) {
+                              const float *init, float *buf, float *const *dst, size_t dstride) {
     const size_t stride = (size_t)pitch * 4;
     const size_t tapTiles = (size_t)taps * kblocks;
     const uint16_t *w0 = wpacked + (size_t)ct * tapTiles * 512;
@@ -109,9 +109,14 @@ static inline void conv_block(const uint32_t *grid, size_t rowWords, int pitch, 
             }
         }
     }
-    _tile_stored(0, buf, 64);
-    if (nb == 2) _tile_stored(1, buf + 256, 64);
-    if (na == 2) { _tile_stored(2, buf + 512, 64); if (nb == 2) _tile_stored(3, buf + 768, 64); }
+    // Accumulator 2·a + b goes straight to the output where dst[2a + b] is set (a whole 16 × 16 tile inside it),
+    // else to buf for conv_store.
+    if (dst[0]) _tile_stored(0, dst[0], dstride); else _tile_stored(0, buf, 64);
+    if (nb == 2) { if (dst[1]) _tile_stored(1, dst[1], dstride); else _tile_stored(1, buf + 256, 64); }
+    if (na == 2) {
+        if (dst[2]) _tile_stored(2, dst[2], dstride); else _tile_stored(2, buf + 512, 64);
+        if (nb == 2) { if (dst[3]) _tile_stored(3, dst[3], dstride); else _tile_stored(3, buf + 768, 64); }
+    }
     (void)grid;
 }
 
@@ -132,6 +137,7 @@ int jk_conv_amx(const uint32_t *grid, int lines, int pitch, const uint16_t *wpac
     const int taps = kh * kw, kblocks = (cin + 31) / 32, ctiles = (cout + 15) / 16;
     const int rowTiles = (outW + 15) / 16, tiles = outH * rowTiles;
     const size_t rowWords = (size_t)lines * pitch;
+    const size_t plane = (size_t)outH * outW, dstride = plane * sizeof(float);
     float *init = aligned_alloc(64, (size_t)ctiles * 256 * sizeof(float) + 1024 * sizeof(float));
     if (!init) return 0;
     float *buf = init + (size_t)ctiles * 256;
@@ -152,15 +158,25 @@ int jk_conv_amx(const uint32_t *grid, int lines, int pitch, const uint16_t *wpac
                 const int ra = ta / rowTiles, xa = (ta % rowTiles) * 16;
                 const int rb = nb == 2 ? tb / rowTiles : ra, xb = nb == 2 ? (tb % rowTiles) * 16 : xa;
                 const uint32_t *pa = grid + (size_t)ra * rowWords + xa, *pb = grid + (size_t)rb * rowWords + xb;
-                if (na == 2 && nb == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 2, 2, pa, pb, init, buf);
-                else if (na == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 2, 1, pa, pb, init, buf);
-                else if (nb == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 1, 2, pa, pb, init, buf);
-                else conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 1, 1, pa, pb, init, buf);
-                conv_store(buf, out, outH, outW, cout, ct * 16, ra, xa);
-                if (nb == 2) conv_store(buf + 256, out, outH, outW, cout, ct * 16, rb, xb);
+                // Whole tiles are stored in place: 16 output channels (rows, stride one output plane) × 16 columns.
+                const int rowsA = cout - ct * 16 >= 16, rowsB = cout - ct * 16 >= 32;
+                const int colsA = xa + 16 <= outW, colsB = xb + 16 <= outW;
+                float *base = out + (size_t)ct * 16 * plane;
+                float *dst[4] = {
+                    rowsA && colsA ? base + (size_t)ra * outW + xa : NULL,
+                    rowsA && colsB ? base + (size_t)rb * outW + xb : NULL,
+                    rowsB && colsA ? base + 16 * plane + (size_t)ra * outW + xa : NULL,
+                    rowsB && colsB ? base + 16 * plane + (size_t)rb * outW + xb : NULL,
+                };
+                if (na == 2 && nb == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 2, 2, pa, pb, init, buf, dst, dstride);
+                else if (na == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 2, 1, pa, pb, init, buf, dst, dstride);
+                else if (nb == 2) conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 1, 2, pa, pb, init, buf, dst, dstride);
+                else conv_block(grid, rowWords, pitch, wpacked, taps, kw, kblocks, ct, 1, 1, pa, pb, init, buf, dst, dstride);
+                if (!dst[0]) conv_store(buf, out, outH, outW, cout, ct * 16, ra, xa);
+                if (nb == 2 && !dst[1]) conv_store(buf + 256, out, outH, outW, cout, ct * 16, rb, xb);
                 if (na == 2) {
-                    conv_store(buf + 512, out, outH, outW, cout, ct * 16 + 16, ra, xa);
-                    if (nb == 2) conv_store(buf + 768, out, outH, outW, cout, ct * 16 + 16, rb, xb);
+                    if (!dst[2]) conv_store(buf + 512, out, outH, outW, cout, ct * 16 + 16, ra, xa);
+                    if (nb == 2 && !dst[3]) conv_store(buf + 768, out, outH, outW, cout, ct * 16 + 16, rb, xb);
                 }
             }
         }
