@@ -250,11 +250,11 @@ public enum Conv2D {
         return out
     }
 
-    /// Position-tile pairs per block of `shiftedAMX` when a convolution's weights are larger than `amxWeightsInL2`
-    /// bytes: each 32-channel weight block then serves that many output tile pairs while it is in L2, instead of
-    /// every weight being read from L3 again for each pair.
+    /// Output tile pairs per pass of `shiftedAMX` over the weights: each 32-channel weight block serves that many
+    /// tile pairs while it is in L1/L2, instead of every weight being read again for each pair. 8 was as fast as or
+    /// faster than 1, 4 and 16 at every VQ decoder shape (one core, conv_amx.c alone: 128 ch at 384² 48–58 ms vs
+    /// 65–79 at 1; 512 ch at 48² 12–20 vs 18–21; 256 ch at 192² 43–44 vs 51–136).
     nonisolated(unsafe) public static var amxBlockPairs = 8
-    nonisolated(unsafe) public static var amxWeightsInL2 = 1 << 20
     /// A block size forced for the current task (tests: the blocking must not change a bit).
     @TaskLocal static var forcedAMXBlockPairs: Int?
 
@@ -299,8 +299,7 @@ public enum Conv2D {
             jk_conv_amx_pack_weights(w, Int32(cout), Int32(cin), Int32(kh), Int32(kw), Int32(range.lowerBound), Int32(range.upperBound), packed)
         }
         let biasValues = bias?.toF32()
-        let weightBytes = kh * kw * cin * cout * 2
-        let block = forcedAMXBlockPairs ?? (weightBytes > amxWeightsInL2 ? amxBlockPairs : 1)
+        let block = forcedAMXBlockPairs ?? amxBlockPairs
         let level = Int32(KernelDispatch.level)
         input.withFloats { px in out.withMutableFloats { py in
             let x = px.baseAddress!, y = py.baseAddress!
