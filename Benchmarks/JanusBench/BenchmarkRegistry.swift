@@ -25,6 +25,7 @@ enum BenchmarkRegistry {
         Benchmark(name: "gemv", summary: "bf16-weight GEMV GB/s, hot and cache-cold, M = 1, 2, 8 (f32 activations) and 2, 4, 8 (bf16)", run: GemvBenchmark.run),
         Benchmark(name: "linear", summary: "a 5632×2048 bf16 weight times 1–600 rows: f32, bf16 on AMX tiles, bf16 without AMX", run: LinearPathsBenchmark.run),
         Benchmark(name: "conv", summary: "3×3 convolutions of the VQ decoder's shapes, GFLOP/s per grid tile width", run: ConvBenchmark.run),
+        Benchmark(name: "vae", summary: "SDXL-VAE decode of a 48×48 latent ($JANUS_BENCH_VAE): f32, bf16 (AMX where usable), bf16 without AMX; compare tools/reference/bench_vae_reference.py", run: VAEBenchmark.run),
         Benchmark(name: "tokenizer", summary: "DeepSeek tokenizer: load tokenizer.json, encode 1 MB", run: TokenizerBenchmark.run),
         Benchmark(name: "janus", summary: "full-size checkpoint ($JANUS_BENCH_WEIGHTS): prefill, decode, guidance steps, VQ decode", run: JanusModelBenchmark.run),
         Benchmark(name: "jpeg", summary: "JPEG decode to RGB megapixels/s per file of $JANUS_BENCH_JPEG_DIR (compare tools/reference/bench_jpeg_pillow.py)", run: JPEGBenchmark.run),
@@ -32,7 +33,6 @@ enum BenchmarkRegistry {
         Benchmark(name: "pope", summary: "POPE-shaped run on $JANUS_BENCH_WEIGHTS with and without prompt-prefix reuse, f32 and bf16: items/hour, identical tokens, peak RSS", run: PrefixReuseBenchmark.run),
         Benchmark(name: "fid", summary: "Fréchet distance at d = 2048 (eigen route, LAPACK dsyevd)", run: FIDBenchmark.run),
         Benchmark(name: "inception", summary: "fid-stats images/s: FID Inception-v3 pool3 on $JANUS_BENCH_INCEPTION_DIR (compare tools/reference/bench_inception_pytorch_fid.py)", run: InceptionBenchmark.run),
-        Benchmark(name: "vae", summary: "SDXL-VAE decode of a 48×48 latent ($JANUS_BENCH_VAE): f32, bf16 (AMX where usable), bf16 without AMX; compare tools/reference/bench_vae_reference.py", run: VAEBenchmark.run),
         Benchmark(name: "mask2former", summary: "Mask2Former Swin-S on $JANUS_BENCH_MASK2FORMER (tools/reference/bench_mask2former_reference.py): parity and images/s", run: Mask2FormerBenchmark.run),
     ]
 }
