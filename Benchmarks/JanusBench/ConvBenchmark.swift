@@ -3,12 +3,13 @@ import COpenBLAS
 import Foundation
 import Tensors
 
-/// The VQ decoder's heaviest convolution shapes (3×3, stride 1, pad 1) in GFLOP/s, per grid tile width of the
-/// shifted-GEMM path, next to sgemm at 2048² in the same run.
+/// The VQ decoder's convolution shapes (3×3, stride 1, pad 1) in GFLOP/s: f32 (shifted sgemm), bf16 on AMX tiles and
+/// bf16 dot products (where the CPU has them), alternated, medians of 3; next to sgemm at 2048² in the same run.
+/// `JANUS_BENCH_CONV_TILES=1` adds the f32 path per grid tile width.
 enum ConvBenchmark {
     static func run(_ report: inout BenchmarkReport) {
         var rng = NumpyRandom(seed: 5)
-        let shapes = [(channels: 128, side: 384), (channels: 256, side: 192), (channels: 512, side: 48)]
+        let shapes = [(channels: 128, side: 384), (channels: 256, side: 192), (channels: 256, side: 96), (channels: 512, side: 48), (channels: 512, side: 24)]
         let saved = Conv2D.tileColumns
         defer { Conv2D.tileColumns = saved }
         for shape in shapes {
@@ -16,17 +17,39 @@ enum ConvBenchmark {
             let x = Tensor(shape: [1, c, s, s], floats: (0..<c * s * s).map { _ in Float(rng.random() - 0.5) })
             let w = Tensor(shape: [c, c, 3, 3], floats: (0..<c * c * 9).map { _ in Float(rng.random() - 0.5) * 0.05 })
             let flops = 2.0 * 9 * Double(c * c) * Double(s * s)
-            for tile in [1024, 2048, 4096, 8192] {
+            // The tile-width sweep of the f32 path only when asked (JANUS_BENCH_CONV_TILES=1); the default width
+            // is timed below, alternated with the bf16 paths.
+            let sweep = ProcessInfo.processInfo.environment["JANUS_BENCH_CONV_TILES"] == "1"
+            for tile in sweep ? [1024, 2048, 4096, 8192] : [] {
                 Conv2D.tileColumns = tile
                 let t = medianSeconds(repeats: 3) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) }
                 report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("tile_columns", String(tile)),
                             ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
             }
-            // bf16 weights and activations (--precision bf16: channel-pair dot products where the CPU has them).
+            // bf16 weights and activations (--precision bf16): AMX tiles where usable, else channel-pair dot products;
+            // both where the CPU has AMX, alternated.
             let wb = w.toBF16()
-            let t = medianSeconds(repeats: 3) { _ = Conv2D.apply(x, weight: wb, options: Conv2D.Options(padding: 1), activations: .bf16) }
-            report.add([("benchmark", "conv3x3_bf16"), ("channels", String(c)), ("side", String(s)),
-                        ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
+            let modes = KernelDispatch.hasAMX ? [true, false] : [false]
+            var times: [Bool: [Double]] = [:], f32Times: [Double] = []
+            for _ in 0..<3 {
+                f32Times.append(medianSeconds(repeats: 1) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) })
+                for amx in modes {
+                    KernelDispatch.withAMX(amx) {
+                        times[amx, default: []].append(medianSeconds(repeats: 1) {
+                            _ = Conv2D.apply(x, weight: wb, options: Conv2D.Options(padding: 1), activations: .bf16)
+                        })
+                    }
+                }
+            }
+            let tf = f32Times.sorted()[1]
+            report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("path", "f32 shifted sgemm"),
+                        ("seconds", format(tf, 4)), ("GFLOP/s", format(flops / tf / 1e9))])
+            for amx in modes {
+                let t = times[amx]!.sorted()[1]
+                let path = KernelDispatch.withAMX(amx) { Conv2D.bf16Path() }
+                report.add([("benchmark", "conv3x3_bf16"), ("channels", String(c)), ("side", String(s)), ("path", path),
+                            ("seconds", format(t, 4)), ("GFLOP/s", format(flops / t / 1e9))])
+            }
         }
         let n = 2048
         let a = Tensor(shape: [n, n], floats: (0..<n * n).map { _ in Float(rng.random()) })

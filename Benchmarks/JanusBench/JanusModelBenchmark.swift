@@ -116,6 +116,13 @@ enum JanusModelBenchmark {
             _ = model.vq.decode(codes, side: side)
             report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),
                         ("seconds", format(Date().timeIntervalSince(start), 2)), ("read_bw_GB/s", format(bandwidth))])
+            if precision == .bf16 && KernelDispatch.hasAMX {
+                // The bf16 convolutions without AMX tiles (AVX512-BF16 dot products), for comparison.
+                let start = Date()
+                _ = KernelDispatch.withAMX(false) { model.vq.decode(codes, side: side) }
+                report.add([("benchmark", "janus_vq_decode_without_amx"), ("images", "1"), ("precision", precision.rawValue),
+                            ("seconds", format(Date().timeIntervalSince(start), 2))])
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public enum KernelDispatch {
         var parts = ["simd \(levelName)"]
         parts.append(amxActive ? "bf16: AMX tiles from \(Linear.amxMinRows) rows" : "bf16: no AMX")
         if bf16DotActive { parts.append("bf16: AVX512-BF16 dot products for 2-\(Linear.gemvRowLimit) rows") }
+        parts.append("bf16 stride-1 conv: \(Conv2D.bf16Path())")
         parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)" : "f32: our kernels + OpenBLAS sgemm")
         return parts.joined(separator: "; ")
     }

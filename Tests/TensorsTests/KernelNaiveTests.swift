@@ -66,7 +66,7 @@ import TestSupport
                     let got = run()
                     #expect(got.shape == shape)
                     let e = NumericComparison.nmse(got.toFloats(), want)
-                    print("conv2d bf16 case \(i), level \(level)\(level == 3 && KernelDispatch.hasBF16Dot ? " (bf16 dot products)" : ""): NMSE \(e)")
+                    print("conv2d bf16 case \(i), level \(level) (\(Conv2D.bf16Path())): NMSE \(e)")
                     #expect(e <= 1e-12, "case \(i), level \(level): \(NumericComparison.describeDivergence(got.toFloats(), want))")
                     let before = Parallel.threadCount
                     Parallel.setThreadCount(1)

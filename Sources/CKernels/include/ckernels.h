@@ -114,6 +114,29 @@ int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, 
 /// never win a max; a NaN in a window wins it. Sums and comparisons run in window order (y, then x).
 void jk_pool_plane(const float *in, int h, int w, float *out, int oh, int ow, int k, int s, int p, int average);
 
+/// Values jk_conv_amx_pack_weights writes: ceil(cout/16) · kh·kw · ceil(cin/32) tiles of 16 × 32 bf16.
+size_t jk_conv_amx_weight_count(int cout, int cin, int kh, int kw);
+
+/// Packs bf16 convolution weights w [cout][cin][kh][kw] into the AMX A tiles jk_conv_amx reads, for channel tiles
+/// [t0, t1) of 16 output channels: [tile][tap][32-channel block][16 rows][32], zero past cout and cin.
+void jk_conv_amx_pack_weights(const uint16_t *w, int cout, int cin, int kh, int kw, int t0, int t1, uint16_t *packed);
+
+/// Writes grid rows [g0, g1) of jk_conv_amx's grid for one image x [cin][height][width] (f32, rounded to bf16 as
+/// jk_pack_bf16_pairs does): grid row g, line p (channels 2p, 2p + 1), column pad_left + c is word
+/// grid[(g·lines + p)·pitch + pad_left + c] = input row g − pad_top; every other word of those rows (padding rows and
+/// columns, columns up to the pitch, lines ≥ (cin+1)/2) is zero.
+void jk_conv_amx_pack_grid(int level, const float *x, int cin, int height, int width, int pad_top, int pad_left,
+                           int pitch, int lines, uint32_t *grid, int g0, int g1);
+
+/// Stride-1 convolution of one image on AMX tiles (bf16 operands, f32 accumulation). `grid`: outH + kh − 1 rows of
+/// `lines` (= 16·ceil(cin/32)) lines of `pitch` words (pitch ≥ 16·ceil(outW/16) + kw − 1 and ≥ the padded width), as
+/// jk_conv_amx_pack_grid writes it, zero padded. `wpacked`: jk_conv_amx_pack_weights. Output tiles are 16 columns of
+/// one output row, numbered row-major (ceil(outW/16) per row); computes tile pairs [q0, q1) (tiles 2q, 2q + 1) into
+/// out[cout][outH][outW] (+ bias), `qblock` pairs per pass over the weights (a cache blocking; results do not
+/// depend on it nor on the split). Returns 0 when AMX is not available (or memory ran out), 1 when done.
+int jk_conv_amx(const uint32_t *grid, int lines, int pitch, const uint16_t *wpacked, int cin, int cout, int kh,
+                int kw, const float *bias, float *out, int outH, int outW, int q0, int q1, int qblock);
+
 /// A chunk of a parallel loop: called once per chunk index.
 typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 
