@@ -93,6 +93,11 @@ size_t jk_amx_packed_count(int K, int M);
 /// 32 columns as 16 column pairs × 16 rows × 2 ("VNNI" order), rows past M zero.
 void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed);
 
+/// f32 activations rounded to bf16 (as jk_round_bf16 at `level`) and packed as jk_amx_pack does, for the 16-row
+/// blocks [mb0, mb1) only (rows past M zero): disjoint block ranges can be packed in parallel. Returns 0 when out
+/// of memory (or without AMX support in the build).
+int jk_amx_pack_f32(int level, const float *x, int K, int M, int mb0, int mb1, uint16_t *packed);
+
 /// y[m*ldy + n] = sum_k x[m][k] * W[n*K + k] (+ bias[n]) for m < M and n0 <= n < n1, with bf16 weights used in
 /// place as AMX A tiles, activations packed by jk_amx_pack, f32 accumulation. Returns 0 (and does nothing) when
 /// AMX is not available or K is not a multiple of 32.
