@@ -174,8 +174,10 @@ static inline void pair_pass(const uint16_t *w0, const uint16_t *w1, size_t wkst
 // group, the super-block, the K pass or [n0, n1): the blocking only changes where the f32 accumulator waits between
 // steps (tiles or memory, both exact), never the sums, so results equal the unblocked loop's bit for bit.
 __attribute__((target("amx-tile,amx-bf16,avx512f")))
+// Work comes in units of (M group, super-block of [n0, n1)), in order; with `next` (shared by the threads of one
+// product) each unit goes to whichever thread asks first, otherwise this call does all of them.
 static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int pieces, int M, float *y, int ldy,
-                    int n0, int n1, const float *bias) {
+                    int n0, int n1, const float *bias, int *next) {
     if (!jk_amx_available() || K % 32 != 0 || K <= 0 || M <= 0 || n1 <= n0) return 0;
     const int kblocks = K / 32, mblocks = (M + 15) / 16, mpairs = (mblocks + 1) / 2;
     const size_t stride = (size_t)K * 2;
@@ -193,9 +195,14 @@ static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int 
     uint16_t *tail = NULL;
     if (!acc || !slice) { free(acc); free(slice); return 0; }
     configure_tiles();
-    for (int g0 = 0; g0 < mpairs; g0 += group) {
+    const int supers = (n1 - n0 + 32 * super - 1) / (32 * super), units = groups * supers;
+    for (int unit = 0;; unit++) {
+        if (next) unit = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+        if (unit >= units) break;
+        const int g0 = (unit / supers) * group, ns = n0 + (unit % supers) * 32 * super;
+        if (g0 >= mpairs) continue;
         const int g1 = g0 + group < mpairs ? g0 + group : mpairs;
-        for (int ns = n0; ns < n1; ns += 32 * super) {
+        {
             const int blocks = (n1 - ns + 31) / 32 < super ? (n1 - ns + 31) / 32 : super;
             const uint16_t *wblock[JK_AMX_SUPER];
             int nvalid[JK_AMX_SUPER];
@@ -278,14 +285,20 @@ static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int 
 int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
                      const float *bias) {
     const uint16_t *packs[1] = { packed };
-    return gemm_amx(W, K, packs, 1, M, y, ldy, n0, n1, bias);
+    return gemm_amx(W, K, packs, 1, M, y, ldy, n0, n1, bias, NULL);
+}
+
+int jk_gemm_bf16_amx_shared(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int N,
+                            const float *bias, int *next) {
+    const uint16_t *packs[1] = { packed };
+    return gemm_amx(W, K, packs, 1, M, y, ldy, 0, N, bias, next);
 }
 
 int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,
                       const float *bias) {
     size_t count = jk_amx_packed_count(K, M);
     const uint16_t *packs[3] = { packed3, packed3 + count, packed3 + 2 * count };
-    return gemm_amx(W, K, packs, 3, M, y, ldy, n0, n1, bias);
+    return gemm_amx(W, K, packs, 3, M, y, ldy, n0, n1, bias, NULL);
 }
 
 static inline uint16_t round_bf16(float f) {
@@ -324,6 +337,11 @@ int jk_amx_pack_f32(int level, const float *x, int K, int M, int mb0, int mb1, u
 int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
                      const float *bias) {
     (void)W; (void)K; (void)packed; (void)M; (void)y; (void)ldy; (void)n0; (void)n1; (void)bias;
+    return 0;
+}
+int jk_gemm_bf16_amx_shared(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int N,
+                            const float *bias, int *next) {
+    (void)W; (void)K; (void)packed; (void)M; (void)y; (void)ldy; (void)N; (void)bias; (void)next;
     return 0;
 }
 int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, float *y, int ldy, int n0, int n1,

@@ -67,7 +67,7 @@ public enum Linear {
     /// f32 activations rounded to bf16 times bf16 weights on AMX tiles: the activations rounded and packed into the
     /// tiles' pair layout in one parallel pass (16-row blocks split between threads; rounding only these rows as a
     /// separate single-threaded pass plus packing was ~8 % of a 600-token prefill), the weight rows the other
-    /// operand; blocks of 32 weight rows run in parallel. Each output sums its K products in one fixed order (f32
+    /// operand; units of 256 weight rows run in parallel. Each output sums its K products in one fixed order (f32
     /// accumulation, as the other bf16 paths), so results do not depend on the thread count or on the other rows.
     /// AMX-BF16 treats bf16 denormals as zero.
     static func bf16AMX(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
@@ -89,10 +89,13 @@ public enum Linear {
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
         let y = out.rawPointer.assumingMemoryBound(to: Float.self)
-        let blocks = (n + 31) / 32
-        Parallel.forEachChunk(blocks, minChunk: 2) { range in
-            let n0 = range.lowerBound * 32, n1 = min(n, range.upperBound * 32)
-            let done = jk_gemm_bf16_amx(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n0), Int32(n1), b)
+        // Units of 256 weight rows go to whichever thread is free (a fixed half each waited for the thread the
+        // shared machine delayed); each output is still computed by one unit in one order.
+        let next = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        next.initialize(to: 0)
+        defer { next.deallocate() }
+        Parallel.forEachChunk(min(Parallel.threadCount, (n + 255) / 256)) { _ in
+            let done = jk_gemm_bf16_amx_shared(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n), b, next)
             precondition(done == 1, "AMX product refused after the checks passed")
         }
         withExtendedLifetime(biasF32) {}

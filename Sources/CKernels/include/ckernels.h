@@ -104,6 +104,13 @@ int jk_amx_pack_f32(int level, const float *x, int K, int M, int mb0, int mb1, u
 int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
                      const float *bias);
 
+/// jk_gemm_bf16_amx over all N weight rows, shared by the threads that call it with the same `next` (an int set
+/// to 0 before the first call): each takes the next unit of 256 weight rows (× an M group) until none are left, so
+/// a thread the machine delays leaves its share to the others. Each output is computed by one unit, in the same
+/// order whatever the thread count, so results are those of jk_gemm_bf16_amx. Returns 0 as it does.
+int jk_gemm_bf16_amx_shared(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int N,
+                            const float *bias, int *next);
+
 /// f32 activations for the AMX product: each value split into three bf16 parts (hi + mid + lo = x, the bf16 rounding
 /// of what the previous parts left), packed as jk_amx_pack does, one after the other (3 × jk_amx_packed_count values).
 /// `scratch` holds 3·M·K values.
