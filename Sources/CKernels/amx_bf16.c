@@ -135,7 +135,7 @@ static inline void store_pair(const float *c, float *y, int ldy, int n, int nval
 /// at stride 64; read in place, rows K·2 bytes apart — 4 KB at K = 2048 — put all of a tile's rows in one L1 set)
 /// and every activation block pair of the M group passes over all of them, so the activations stream from cache
 /// once per super-block while each weight is read from memory once per group. Measured on the Xeon with AMX
-/// (600 × 5632 × 2048 and 600 × 2048 × 5632, one thread; super-blocks × K blocks per pass): 1 × 16 (today's loop
+/// (600 × 5632 × 2048 and 600 × 2048 × 5632, one thread; super-blocks × K blocks per pass): 1 × 16 (the previous loop
 /// with the copy) 1.0–1.1× the in-place loop, 4 × 8 1.4–1.6×, 8 × 8 1.5–1.8×, 8 × 4 and 16 × 4 1.3×.
 #define JK_AMX_SUPER 8
 /// K blocks (of 32) per pass; accumulators go to memory between passes (f32, exact).
@@ -173,9 +173,9 @@ static inline void pair_pass(const uint16_t *w0, const uint16_t *w1, size_t wkst
 // takes the K blocks in order 0, 1, 2, … (per block the pieces in order) in one TDPBF16PS each, whatever the M
 // group, the super-block, the K pass or [n0, n1): the blocking only changes where the f32 accumulator waits between
 // steps (tiles or memory, both exact), never the sums, so results equal the unblocked loop's bit for bit.
-__attribute__((target("amx-tile,amx-bf16,avx512f")))
 // Work comes in units of (M group, super-block of [n0, n1)), in order; with `next` (shared by the threads of one
 // product) each unit goes to whichever thread asks first, otherwise this call does all of them.
+__attribute__((target("amx-tile,amx-bf16,avx512f")))
 static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int pieces, int M, float *y, int ldy,
                     int n0, int n1, const float *bias, int *next) {
     if (!jk_amx_available() || K % 32 != 0 || K <= 0 || M <= 0 || n1 <= n0) return 0;
@@ -202,76 +202,74 @@ static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int 
         const int g0 = (unit / supers) * group, ns = n0 + (unit % supers) * 32 * super;
         if (g0 >= mpairs) continue;
         const int g1 = g0 + group < mpairs ? g0 + group : mpairs;
-        {
-            const int blocks = (n1 - ns + 31) / 32 < super ? (n1 - ns + 31) / 32 : super;
-            const uint16_t *wblock[JK_AMX_SUPER];
-            int nvalid[JK_AMX_SUPER];
+        const int blocks = (n1 - ns + 31) / 32 < super ? (n1 - ns + 31) / 32 : super;
+        const uint16_t *wblock[JK_AMX_SUPER];
+        int nvalid[JK_AMX_SUPER];
+        for (int b = 0; b < blocks; b++) {
+            const int n = ns + 32 * b;
+            nvalid[b] = n1 - n < 32 ? n1 - n : 32;
+            wblock[b] = W + (size_t)n * K;
+            if (nvalid[b] < 32) {
+                if (!tail) tail = aligned_alloc(64, (size_t)32 * K * 2);
+                if (!tail) { _tile_release(); free(acc); free(slice); return 0; }
+                memcpy(tail, wblock[b], (size_t)nvalid[b] * K * 2);
+                memset(tail + (size_t)nvalid[b] * K, 0, (size_t)(32 - nvalid[b]) * K * 2);
+                wblock[b] = tail;
+            }
+        }
+        if (g1 - g0 < JK_AMX_COPY_PAIRS) {
+            // Few activation block pairs: a weight tile is used too few times to pay for a copy, so it is read
+            // in place, and the accumulators stay in their tiles over all of K.
             for (int b = 0; b < blocks; b++) {
-                const int n = ns + 32 * b;
-                nvalid[b] = n1 - n < 32 ? n1 - n : 32;
-                wblock[b] = W + (size_t)n * K;
-                if (nvalid[b] < 32) {
-                    if (!tail) tail = aligned_alloc(64, (size_t)32 * K * 2);
-                    if (!tail) { _tile_release(); free(acc); free(slice); return 0; }
-                    memcpy(tail, wblock[b], (size_t)nvalid[b] * K * 2);
-                    memset(tail + (size_t)nvalid[b] * K, 0, (size_t)(32 - nvalid[b]) * K * 2);
-                    wblock[b] = tail;
-                }
-            }
-            if (g1 - g0 < JK_AMX_COPY_PAIRS) {
-                // Few activation block pairs: a weight tile is used too few times to pay for a copy, so it is read
-                // in place, and the accumulators stay in their tiles over all of K.
-                for (int b = 0; b < blocks; b++) {
-                    for (int mp = g0; mp < g1; mp++) {
-                        const int mb = 2 * mp, two = mb + 1 < mblocks;
-                        const size_t off0 = (size_t)mb * kblocks * 512, off1 = two ? off0 + (size_t)kblocks * 512 : off0;
-                        float *c = acc + (size_t)(mp - g0) * 1024;
-                        _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
-                        pair_pass(wblock[b], wblock[b] + (size_t)16 * K, 32, stride, packs, pieces, off0, off1, 0, kblocks, two);
-                        _tile_stored(0, c, 64); _tile_stored(1, c + 256, 64); _tile_stored(2, c + 512, 64); _tile_stored(3, c + 768, 64);
-                        store_pair(c, y, ldy, ns + 32 * b, nvalid[b], mp, M, bias);
-                    }
-                }
-                continue;
-            }
-            for (int k0 = 0; k0 < kblocks; k0 += kpass) {
-                const int k1 = k0 + kpass < kblocks ? k0 + kpass : kblocks, last = k1 == kblocks;
-                for (int b = 0; b < blocks; b++) {
-                    uint16_t *dst = slice + (size_t)b * kpass * 1024;
-                    for (int kb = k0; kb < k1; kb++) {
-                        _tile_loadd(4, wblock[b] + kb * 32, stride);
-                        _tile_loadd(5, wblock[b] + (size_t)16 * K + kb * 32, stride);
-                        _tile_stored(4, dst + (size_t)(kb - k0) * 1024, 64);
-                        _tile_stored(5, dst + (size_t)(kb - k0) * 1024 + 512, 64);
-                    }
-                }
-                int pending = -1;   // the (pair, block) item whose final sums wait to be written
                 for (int mp = g0; mp < g1; mp++) {
                     const int mb = 2 * mp, two = mb + 1 < mblocks;
                     const size_t off0 = (size_t)mb * kblocks * 512, off1 = two ? off0 + (size_t)kblocks * 512 : off0;
-                    for (int b = 0; b < blocks; b++) {
-                        const int item = (mp - g0) * super + b;
-                        float *c = acc + (size_t)item * 1024;
-                        const uint16_t *w = slice + (size_t)b * kpass * 1024;
-                        if (k0 == 0) { _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3); }
-                        else { _tile_loadd(0, c, 64); _tile_loadd(1, c + 256, 64); _tile_loadd(2, c + 512, 64); _tile_loadd(3, c + 768, 64); }
-                        pair_pass(w, w + 512, 1024, 64, packs, pieces, off0, off1, k0, k1, two);
-                        _tile_stored(0, c, 64); _tile_stored(1, c + 256, 64); _tile_stored(2, c + 512, 64); _tile_stored(3, c + 768, 64);
-                        // In the last pass the previous item's sums are final: written out while this item's tile
-                        // products run.
-                        if (last) {
-                            if (pending >= 0) {
-                                const int pb = pending % super;
-                                store_pair(acc + (size_t)pending * 1024, y, ldy, ns + 32 * pb, nvalid[pb], g0 + pending / super, M, bias);
-                            }
-                            pending = item;
+                    float *c = acc + (size_t)(mp - g0) * 1024;
+                    _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
+                    pair_pass(wblock[b], wblock[b] + (size_t)16 * K, 32, stride, packs, pieces, off0, off1, 0, kblocks, two);
+                    _tile_stored(0, c, 64); _tile_stored(1, c + 256, 64); _tile_stored(2, c + 512, 64); _tile_stored(3, c + 768, 64);
+                    store_pair(c, y, ldy, ns + 32 * b, nvalid[b], mp, M, bias);
+                }
+            }
+            continue;
+        }
+        for (int k0 = 0; k0 < kblocks; k0 += kpass) {
+            const int k1 = k0 + kpass < kblocks ? k0 + kpass : kblocks, last = k1 == kblocks;
+            for (int b = 0; b < blocks; b++) {
+                uint16_t *dst = slice + (size_t)b * kpass * 1024;
+                for (int kb = k0; kb < k1; kb++) {
+                    _tile_loadd(4, wblock[b] + kb * 32, stride);
+                    _tile_loadd(5, wblock[b] + (size_t)16 * K + kb * 32, stride);
+                    _tile_stored(4, dst + (size_t)(kb - k0) * 1024, 64);
+                    _tile_stored(5, dst + (size_t)(kb - k0) * 1024 + 512, 64);
+                }
+            }
+            int pending = -1;   // the (pair, block) item whose final sums wait to be written
+            for (int mp = g0; mp < g1; mp++) {
+                const int mb = 2 * mp, two = mb + 1 < mblocks;
+                const size_t off0 = (size_t)mb * kblocks * 512, off1 = two ? off0 + (size_t)kblocks * 512 : off0;
+                for (int b = 0; b < blocks; b++) {
+                    const int item = (mp - g0) * super + b;
+                    float *c = acc + (size_t)item * 1024;
+                    const uint16_t *w = slice + (size_t)b * kpass * 1024;
+                    if (k0 == 0) { _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3); }
+                    else { _tile_loadd(0, c, 64); _tile_loadd(1, c + 256, 64); _tile_loadd(2, c + 512, 64); _tile_loadd(3, c + 768, 64); }
+                    pair_pass(w, w + 512, 1024, 64, packs, pieces, off0, off1, k0, k1, two);
+                    _tile_stored(0, c, 64); _tile_stored(1, c + 256, 64); _tile_stored(2, c + 512, 64); _tile_stored(3, c + 768, 64);
+                    // In the last pass the previous item's sums are final: written out while this item's tile
+                    // products run.
+                    if (last) {
+                        if (pending >= 0) {
+                            const int pb = pending % super;
+                            store_pair(acc + (size_t)pending * 1024, y, ldy, ns + 32 * pb, nvalid[pb], g0 + pending / super, M, bias);
                         }
+                        pending = item;
                     }
                 }
-                if (last && pending >= 0) {
-                    const int pb = pending % super;
-                    store_pair(acc + (size_t)pending * 1024, y, ldy, ns + 32 * pb, nvalid[pb], g0 + pending / super, M, bias);
-                }
+            }
+            if (last && pending >= 0) {
+                const int pb = pending % super;
+                store_pair(acc + (size_t)pending * 1024, y, ldy, ns + 32 * pb, nvalid[pb], g0 + pending / super, M, bias);
             }
         }
     }
