@@ -31,13 +31,13 @@ public enum Linear {
         precondition(x.shape.last == k, "Linear: input width \(x.shape.last ?? -1) does not match weight \(weight.shape)")
         if let bias { precondition(bias.count == n, "Linear: bias has \(bias.count) values for \(n) outputs") }
         guard activations == .bf16 && weight.dtype == .bf16 else { return applyF32(x, weight: weight, bias: bias) }
-        // Activations rounded to bf16, then bf16 dot products (2–8 rows, AVX512_BF16) or the f32 paths on the
-        // rounded values (otherwise): the same numbers up to f32 summation order.
-        let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+        // Activations rounded to bf16, then AMX tiles (from `amxMinRows` rows), bf16 dot products (2–8 rows,
+        // AVX512_BF16) or the f32 paths on the rounded values (otherwise): the same numbers up to f32 summation order.
         let m = x.count / max(k, 1)
         if usesAMX(rows: m, k: k) {
-            return bf16AMX(rounded, shape: x.shape, weight: weight, bias: bias)
+            return bf16AMX(x, weight: weight, bias: bias)
         }
+        let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
         if usesBF16Dot(rows: m) {
             return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
         }
@@ -64,26 +64,38 @@ public enum Linear {
         m >= amxMinRows && k % 32 == 0 && KernelDispatch.amxActive
     }
 
-    /// bf16 activations (already rounded) times bf16 weights on AMX tiles: the activations packed once into the
-    /// tiles' pair layout, the weight rows read in place as the other operand; blocks of 32 weight rows run in
-    /// parallel. Each output sums its K products in one fixed order (f32 accumulation, as the other bf16 paths), so
-    /// results do not depend on the thread count. AMX-BF16 treats bf16 denormals as zero.
-    static func bf16AMX(_ rounded: [UInt16], shape: [Int], weight: Tensor, bias: Tensor?) -> Tensor {
-        let k = weight.shape[1], n = weight.shape[0], m = rounded.count / k
+    /// f32 activations rounded to bf16 times bf16 weights on AMX tiles: the activations rounded and packed into the
+    /// tiles' pair layout in one parallel pass (16-row blocks split between threads; rounding only these rows as a
+    /// separate single-threaded pass plus packing was ~8 % of a 600-token prefill), the weight rows the other
+    /// operand; units of 256 weight rows run in parallel. Each output sums its K products in one fixed order (f32
+    /// accumulation, as the other bf16 paths), so results do not depend on the thread count or on the other rows.
+    /// AMX-BF16 treats bf16 denormals as zero.
+    static func bf16AMX(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let k = weight.shape[1], n = weight.shape[0], m = x.count / k
         let packedCount = jk_amx_packed_count(Int32(k), Int32(m))
         let packedRaw = UnsafeMutableRawPointer.allocate(byteCount: packedCount * 2, alignment: 64)
         defer { packedRaw.deallocate() }
         let packed = packedRaw.bindMemory(to: UInt16.self, capacity: packedCount)
-        rounded.withUnsafeBufferPointer { jk_amx_pack($0.baseAddress!, Int32(k), Int32(m), packed) }
-        let out = Tensor(uninitialized: Array(shape.dropLast()) + [n])
+        let level = Int32(KernelDispatch.level)
+        x.withFloats { xp in
+            let xp = xp.baseAddress!
+            Parallel.forEachChunk((m + 15) / 16, minChunk: 4) { range in
+                let done = jk_amx_pack_f32(level, xp, Int32(k), Int32(m), Int32(range.lowerBound), Int32(range.upperBound), packed)
+                precondition(done == 1, "AMX activation packing failed (out of memory)")
+            }
+        }
+        let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
         let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
         let y = out.rawPointer.assumingMemoryBound(to: Float.self)
-        let blocks = (n + 31) / 32
-        Parallel.forEachChunk(blocks, minChunk: 2) { range in
-            let n0 = range.lowerBound * 32, n1 = min(n, range.upperBound * 32)
-            let done = jk_gemm_bf16_amx(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n0), Int32(n1), b)
+        // Units of 256 weight rows go to whichever thread is free (a fixed half each waited for the thread the
+        // shared machine delayed); each output is still computed by one unit in one order.
+        let next = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        next.initialize(to: 0)
+        defer { next.deallocate() }
+        Parallel.forEachChunk(min(Parallel.threadCount, (n + 255) / 256)) { _ in
+            let done = jk_gemm_bf16_amx_shared(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n), b, next)
             precondition(done == 1, "AMX product refused after the checks passed")
         }
         withExtendedLifetime(biasF32) {}

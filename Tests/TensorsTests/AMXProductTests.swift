@@ -41,6 +41,52 @@ import TestSupport
         }
     }
 
+    /// The kernel's blocking (weight super-blocks of 8 × 32 rows, K passes of 8 × 32, the copied weight slices from 9
+    /// activation block pairs on, the in-place loop below) against a Double product, on shapes that end inside each
+    /// block: rows that leave a last 16-row block alone or part-filled (8, 17, 33, 100, 290 = 18 blocks + 2 rows, 600),
+    /// weights ending inside a 32-row block and inside a super-block (33, 515, 1000), and K in whole 32-column
+    /// blocks that end inside a pass (32, 96, 288). With and without a bias; the same bits at 1 and 2 threads, and
+    /// each row the same bits whatever rows it is multiplied with (the leading rows alone, as a reused prompt
+    /// prefix computes them).
+    @Test(arguments: [8, 17, 33, 100, 290, 600], [(n: 33, k: 32), (n: 515, k: 96), (n: 1000, k: 288)])
+    func amxBlockingEqualsTheProductOfRoundedInputs(rows: Int, shape: (n: Int, k: Int)) {
+        let (n, k) = shape
+        var rng = TestRandom(seed: UInt64(37 + rows * 7 + n + k))
+        let x = rng.floats(rows * k).map { $0 * 3 }
+        let w = Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16), bias = rng.floats(n)
+        let rounded = x.map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
+        let wf = w.toFloats()
+        var products = [Double](repeating: 0, count: rows * n)
+        for i in 0..<rows { for j in 0..<n {
+            var s = 0.0
+            for t in 0..<k { s += Double(rounded[i * k + t]) * Double(wf[j * k + t]) }
+            products[i * n + j] = s
+        } }
+        let xt = Tensor(shape: [rows, k], floats: x), bt = Tensor(shape: [n], floats: bias)
+        let path = KernelDispatch.amxActive && rows >= Linear.amxMinRows ? "AMX tiles" : "no AMX (\(KernelDispatch.levelName))"
+        for withBias in [true, false] {
+            let want = (0..<rows * n).map { Float(products[$0] + (withBias ? Double(bias[$0 % n]) : 0)) }
+            let b = withBias ? bt : nil
+            let got = Linear.apply(xt, weight: w, bias: b, activations: .bf16).toFloats()
+            let e = NumericComparison.nmse(got, want)
+            print("bf16 product \(rows)×\(k)·\(n)\(withBias ? " + bias" : ""), \(path): NMSE \(e)")
+            #expect(e <= 1e-12, "\(path): \(NumericComparison.describeDivergence(got, want))")
+            let before = Parallel.threadCount
+            Parallel.setThreadCount(1)
+            let one = Linear.apply(xt, weight: w, bias: b, activations: .bf16).toFloats()
+            Parallel.setThreadCount(2)
+            let two = Linear.apply(xt, weight: w, bias: b, activations: .bf16).toFloats()
+            Parallel.setThreadCount(before)
+            let differing = zip(one, two).filter { $0 != $1 }.count + zip(one, got).filter { $0 != $1 }.count
+            #expect(differing == 0, "\(path): \(differing) outputs depend on the thread count")
+            // The leading rows alone (at least amxMinRows, so the same path).
+            let lead = max(Linear.amxMinRows, rows / 2)
+            let alone = Linear.apply(Tensor(shape: [lead, k], floats: Array(x[0..<lead * k])), weight: w, bias: b, activations: .bf16).toFloats()
+            let moved = zip(alone, got[0..<lead * n]).filter { $0 != $1 }.count
+            #expect(moved == 0, "\(path): \(moved) of the first \(lead) rows' outputs change when \(rows - lead) more rows are multiplied with them")
+        }
+    }
+
     @Test func amxIsDetectedAsTheCPUSays() {
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let cpuHas = flags.contains(" amx_bf16") && flags.contains(" amx_tile")
@@ -53,7 +99,7 @@ import TestSupport
 /// f32 activations with bf16 weights above the GEMV rows: on AMX the three-part split (hi + mid + lo), elsewhere the
 /// converted-tile sgemm; both against a Double product of the unrounded activations.
 @Suite struct AMXF32ProductTests {
-    @Test(arguments: [9, 40, 100], [64, 2048])
+    @Test(arguments: [9, 40, 100, 290], [64, 2048])
     func f32ActivationsKeepF32Accuracy(rows: Int, k: Int) {
         var rng = TestRandom(seed: 35)
         let n = 515

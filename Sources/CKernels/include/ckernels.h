@@ -93,11 +93,23 @@ size_t jk_amx_packed_count(int K, int M);
 /// 32 columns as 16 column pairs × 16 rows × 2 ("VNNI" order), rows past M zero.
 void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed);
 
+/// f32 activations rounded to bf16 (as jk_round_bf16 at `level`) and packed as jk_amx_pack does, for the 16-row
+/// blocks [mb0, mb1) only (rows past M zero): disjoint block ranges can be packed in parallel. Returns 0 when out
+/// of memory (or without AMX support in the build).
+int jk_amx_pack_f32(int level, const float *x, int K, int M, int mb0, int mb1, uint16_t *packed);
+
 /// y[m*ldy + n] = sum_k x[m][k] * W[n*K + k] (+ bias[n]) for m < M and n0 <= n < n1, with bf16 weights used in
 /// place as AMX A tiles, activations packed by jk_amx_pack, f32 accumulation. Returns 0 (and does nothing) when
 /// AMX is not available or K is not a multiple of 32.
 int jk_gemm_bf16_amx(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int n0, int n1,
                      const float *bias);
+
+/// jk_gemm_bf16_amx over all N weight rows, shared by the threads that call it with the same `next` (an int set
+/// to 0 before the first call): each takes the next unit of 256 weight rows (× an M group) until none are left, so
+/// a thread the machine delays leaves its share to the others. Each output is computed by one unit, in the same
+/// order whatever the thread count, so results are those of jk_gemm_bf16_amx. Returns 0 as it does.
+int jk_gemm_bf16_amx_shared(const uint16_t *W, int K, const uint16_t *packed, int M, float *y, int ldy, int N,
+                            const float *bias, int *next);
 
 /// f32 activations for the AMX product: each value split into three bf16 parts (hi + mid + lo = x, the bf16 rounding
 /// of what the previous parts left), packed as jk_amx_pack does, one after the other (3 × jk_amx_packed_count values).
