@@ -42,9 +42,10 @@ typedef struct {
     uint8_t rows[16];
 } __attribute__((packed)) jk_tile_config;
 
-// Tiles 0–3: the 2×2 accumulators (weight block × activation block); 4–5: two weight tiles; 6–7: two activation tiles.
+// All eight tiles 16 rows × 64 bytes. The GEMM uses tiles 0–3 as the 2×2 accumulators (weight block × activation
+// block), 4–5 for two weight tiles, 6–7 for two activation tiles; conv_amx.c uses the same shapes.
 __attribute__((target("amx-tile")))
-static void configure_tiles(void) {
+void jk_amx_configure_full_tiles(void) {
     jk_tile_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.palette = 1;
@@ -194,7 +195,7 @@ static int gemm_amx(const uint16_t *W, int K, const uint16_t *const *packs, int 
     // never reads past the matrix.
     uint16_t *tail = NULL;
     if (!acc || !slice) { free(acc); free(slice); return 0; }
-    configure_tiles();
+    jk_amx_configure_full_tiles();
     const int supers = (n1 - n0 + 32 * super - 1) / (32 * super), units = groups * supers;
     for (int unit = 0;; unit++) {
         if (next) unit = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
@@ -326,6 +327,7 @@ void jk_amx_pack_f32x3(const float *x, int K, int M, uint16_t *packed3, uint16_t
 
 #else
 int jk_amx_available(void) { return 0; }
+void jk_amx_configure_full_tiles(void) {}
 void jk_amx_pack(const uint16_t *x, int K, int M, uint16_t *packed) { (void)x; (void)K; (void)M; (void)packed; }
 size_t jk_amx_packed_count(int K, int M) { return (size_t)((M + 15) / 16) * (size_t)(K / 32) * 512; }
 int jk_amx_pack_f32(int level, const float *x, int K, int M, int mb0, int mb1, uint16_t *packed) {

@@ -62,22 +62,6 @@ void jk_conv_amx_pack_grid(int level, const float *x, int cin, int height, int w
 #if defined(__x86_64__) && defined(__linux__)
 #include <immintrin.h>
 
-typedef struct {
-    uint8_t palette;
-    uint8_t start_row;
-    uint8_t reserved[14];
-    uint16_t colsb[16];
-    uint8_t rows[16];
-} __attribute__((packed)) conv_tile_config;
-
-__attribute__((target("amx-tile")))
-static void conv_configure_tiles(void) {
-    conv_tile_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cfg.palette = 1;
-    for (int t = 0; t < 8; t++) { cfg.rows[t] = 16; cfg.colsb[t] = 64; }
-    _tile_loadconfig(&cfg);
-}
 
 // One output block: position tiles (r_a, x_a) and (r_b, x_b) (nb = 1: only the first) × channel tiles ct, ct + 1
 // (na = 1: only ct). `init` holds each channel tile's bias rows (16 × 16 f32); the results go to `buf` (4 × 256 f32:
@@ -148,7 +132,7 @@ int jk_conv_amx(const uint32_t *grid, int lines, int pitch, const uint16_t *wpac
             for (int j = 0; j < 16; j++) init[(size_t)ct * 256 + i * 16 + j] = b;
         }
     if (qblock < 1) qblock = 1;
-    conv_configure_tiles();
+    jk_amx_configure_full_tiles();
     for (int qs = q0; qs < q1; qs += qblock) {
         const int qe = qs + qblock < q1 ? qs + qblock : q1;
         for (int ct = 0; ct < ctiles; ct += 2) {

@@ -118,6 +118,16 @@ public enum Conv2D {
         return out
     }
 
+    /// The sides of a stride-1 convolution of `input` [B, Cin, H, W] by a weight [Cout, Cin, kh, kw] on the input
+    /// zero-padded by `pad`: the padded grid hp × wp and the output outH × outW.
+    static func stride1Sides(_ input: Tensor, _ weight: Tensor, _ pad: (top: Int, bottom: Int, left: Int, right: Int))
+        -> (batch: Int, cin: Int, height: Int, width: Int, cout: Int, kh: Int, kw: Int, hp: Int, wp: Int, outH: Int, outW: Int) {
+        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
+        return (batch, cin, height, width, cout, kh, kw, hp, wp, hp - kh + 1, wp - kw + 1)
+    }
+
     /// Stride-1 convolution without im2col. With the input zero-padded to Hp × Wp and outputs computed on the same
     /// row pitch Wp (the last kw − 1 columns of each output row are discarded), kernel tap (i, j) reads the padded
     /// input shifted by i·Wp + j — a contiguous window — so the convolution is kh·kw accumulating GEMMs
@@ -125,10 +135,7 @@ public enum Conv2D {
     /// output tile in cache; memory is one padded input copy instead of a Cin·kh·kw-times larger column matrix.
     static func shiftedGEMM(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
                             into out: Tensor) {
-        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (cout, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
-        let outH = hp - kh + 1, outW = wp - kw + 1
+        let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)
         let taps = kh * kw
         // Weights as [tap][Cout][Cin].
         let packed = UnsafeMutablePointer<Float>.allocate(capacity: taps * cout * cin)
@@ -194,10 +201,7 @@ public enum Conv2D {
     /// output's summation order is fixed by the shapes alone (taps, then channel pairs), whatever the split.
     static func shiftedBF16(_ input: Tensor, weight: Tensor, bias: Tensor?,
                             padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
-        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
-        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
-        let outH = hp - kh + 1, outW = wp - kw + 1
+        let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, weight, pad)
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
         let out = Tensor(uninitialized: [batch, cout, outH, outW])
         let pairs = (cin + 1) / 2, taps = kh * kw
@@ -277,10 +281,7 @@ public enum Conv2D {
     /// (bias, then taps, then 32-channel blocks) is fixed by the shapes, so the thread count does not change a bit.
     static func shiftedAMX(_ input: Tensor, weight: Tensor, bias: Tensor?,
                            padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
-        let (batch, cin, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
-        let hp = height + pad.top + pad.bottom, wp = width + pad.left + pad.right
-        let outH = hp - kh + 1, outW = wp - kw + 1
+        let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, weight, pad)
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
         let out = Tensor(uninitialized: [batch, cout, outH, outW])
         let rowTiles = (outW + 15) / 16, tilePairs = (outH * rowTiles + 1) / 2

@@ -86,6 +86,10 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
 /// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), asked once per process).
 int jk_amx_available(void);
 
+/// Loads the tile configuration both AMX kernels use: palette 1, all eight tiles 16 rows × 64 bytes (x86-64 with
+/// AMX only; call after jk_amx_available() returned 1, on the thread that runs the tile instructions).
+void jk_amx_configure_full_tiles(void);
+
 /// Values jk_amx_pack writes for M activation rows of width K (K a multiple of 32).
 size_t jk_amx_packed_count(int K, int M);
 
