@@ -32,6 +32,32 @@ import Glibc
         #expect(html.components(separatedBy: "data:image/png;base64,").count - 1 == 3)
     }
 
+    /// `--batch-images` (cross-prompt batching) changes no image and no record: one prompt at a time and three prompts
+    /// per guidance batch give the same PNG bytes and the same items.jsonl; run.json records what was chosen.
+    @Test func batchingPromptsChangesNoImage() throws {
+        let dir = FixturePaths.temporaryDirectory("geneval-batch")
+        func run(_ batch: String) throws -> String {
+            let out = dir.appendingPathComponent("run-\(batch)").path
+            let r = try CLIRunner.run(["run", "geneval", "--model", "demo", "--data", Self.metadata, "--samples", "2", "--limit", "10",
+                                       "--detector-weights", "demo", "--clip-weights", "demo", "--batch-images", batch, "--out", out])
+            #expect(r.status == 0, "\(r.stderr)")
+            return out
+        }
+        let one = try run("2"), three = try run("6")
+        for p in 0..<5 { for k in 0..<2 {
+            let image = String(format: "/images/%05d/samples/%05d.png", p, k)
+            #expect(FileManager.default.contents(atPath: one + image) == FileManager.default.contents(atPath: three + image), "\(image)")
+        } }
+        func items(_ folder: String) throws -> [String] {
+            try String(contentsOfFile: folder + "/items.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        #expect(try items(one) == (try items(three)))
+        let run = try JSONReader.parse(file: three + "/run.json").cursor
+        #expect(try run.object("environment").int("batch_prompts") == 3)
+        #expect(try run.object("environment").string("batch_reason") == "--batch-images 6")
+        #expect(try JSONReader.parse(file: one + "/run.json").cursor.string("config_digest") == (try run.string("config_digest")))
+    }
+
     /// Killed with SIGKILL at random moments while detecting, and rerun: detections.jsonl holds each image once and
     /// equals an uninterrupted run's byte for byte (one thread: the detector is then reproducible), and so does the report.
     @Test func killedWhileDetectingThenTheSameFiles() throws {

@@ -28,26 +28,61 @@ public struct PromptImageDrawer {
     /// The relative path of a prompt's sample k (`<NNNNN>/samples/<k:05>.png`).
     public static func imagePath(group: String, sample: Int) -> String { group + "/samples/" + String(format: "%05d.png", sample) }
 
+    /// One prompt to draw: its text, how many images, its folder (`group`), its index (the seed) and the metadata
+    /// line written beside its images.
+    public struct Job: Sendable {
+        public var prompt: String
+        public var samples: Int
+        public var group: String
+        public var index: Int
+        public var metadataLine: String?
+
+        public init(prompt: String, samples: Int, group: String, index: Int, metadataLine: String?) {
+            self.prompt = prompt; self.samples = samples; self.group = group; self.index = index; self.metadataLine = metadataLine
+        }
+    }
+
     /// Draws `samples` images of `prompt` (prompt `index`, folder `group`), writes `metadataLine` beside them and the
     /// images as PNG, and returns them.
     public func draw(prompt: String, samples: Int, group: String, index: Int, metadataLine: String?) throws -> [RGBImage] {
-        var request = TextToImageRequest(prompt: prompt, images: samples, cfgWeight: cfgWeight, temperature: temperature,
-                                         seed: TextToImageOutputs.promptSeed(run: seed, prompt: index), steps: steps)
-        if let initNoiseDir, let shape = model.noiseShape {
-            request.initialNoise = try NoiseFile.read(initNoiseDir + "/" + group + ".npy", images: samples, perImage: shape).noise
+        try draw([Job(prompt: prompt, samples: samples, group: group, index: index, metadataLine: metadataLine)])[0].get()
+    }
+
+    /// Draws several prompts' images, as one generation batch when the model shares work between prompts
+    /// (`TextToImage.generate(batch:)`): the images are those each prompt gives alone. Each prompt succeeds or fails
+    /// on its own.
+    public func draw(_ jobs: [Job]) -> [Result<[RGBImage], any Error>] {
+        var results = [Result<[RGBImage], any Error>?](repeating: nil, count: jobs.count)
+        var requests: [(job: Int, request: TextToImageRequest)] = []
+        for (j, job) in jobs.enumerated() {
+            do {
+                var request = TextToImageRequest(prompt: job.prompt, images: job.samples, cfgWeight: cfgWeight, temperature: temperature,
+                                                 seed: TextToImageOutputs.promptSeed(run: seed, prompt: job.index), steps: steps)
+                if let initNoiseDir, let shape = model.noiseShape {
+                    request.initialNoise = try NoiseFile.read(initNoiseDir + "/" + job.group + ".npy", images: job.samples, perImage: shape).noise
+                }
+                requests.append((j, request))
+            } catch { results[j] = .failure(error) }
         }
-        let result = try model.generate(request, onStep: { _, _ in })
+        let generated = model.generate(batch: requests.map(\.request), onStep: { _, _ in })
+        for ((j, _), outcome) in zip(requests, generated) {
+            results[j] = Result { try write(jobs[j], try outcome.get()) }
+        }
+        return results.map { $0! }
+    }
+
+    func write(_ job: Job, _ result: TextToImageResult) throws -> [RGBImage] {
         if saveNoise, let noise = result.initialNoise {
             try FileManager.default.createDirectory(atPath: noiseFolder, withIntermediateDirectories: true)
-            try NoiseFile.write(noise, to: noiseFolder + "/" + group + ".npy")
+            try NoiseFile.write(noise, to: noiseFolder + "/" + job.group + ".npy")
         }
-        let folder = imageFolder + "/" + group
+        let folder = imageFolder + "/" + job.group
         try FileOutput.makeFolder(folder + "/samples")
-        if let metadataLine {
+        if let metadataLine = job.metadataLine {
             try FileOutput.write(metadataLine, to: folder + "/metadata.jsonl")
         }
         for (k, image) in result.images.enumerated() {
-            try PNGCodec.write(image, to: imageFolder + "/" + Self.imagePath(group: group, sample: k))
+            try PNGCodec.write(image, to: imageFolder + "/" + Self.imagePath(group: job.group, sample: k))
         }
         return result.images
     }

@@ -11,6 +11,11 @@ public protocol ItemOutputSource: AnyObject {
     var configuration: JSONObject { get }
     var name: String { get }
     func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>]
+    /// Work groups the runner hands over per call (`outputs(forGroups:)`): several GenEval prompts generated as one
+    /// batch. 1 for sources that gain nothing from it.
+    var groupsPerCall: Int { get }
+    /// The outputs of several work groups at once, in the order given (default: one `outputs(for:)` call each).
+    func outputs(forGroups groups: [(items: [SuiteItem], group: String, groupIndex: Int)]) -> [[String: Result<ItemOutput, any Error>]]
     var prefixCacheStatistics: PrefixCacheStatistics? { get }
     /// What the source spent this process (generation, detection), for run.timings; nil when it has nothing to say.
     var timings: JSONObject? { get }
@@ -20,4 +25,8 @@ extension ItemOutputSource {
     /// What the source's prompt-prefix cache did (nil: the source has none).
     public var prefixCacheStatistics: PrefixCacheStatistics? { nil }
     public var timings: JSONObject? { nil }
+    public var groupsPerCall: Int { 1 }
+    public func outputs(forGroups groups: [(items: [SuiteItem], group: String, groupIndex: Int)]) -> [[String: Result<ItemOutput, any Error>]] {
+        groups.map { outputs(for: $0.items, group: $0.group, groupIndex: $0.groupIndex) }
+    }
 }

@@ -28,6 +28,9 @@ public final class TextToImageOutputs: ItemOutputSource {
     public var saveNoise = false
     /// Set by the planner with `imageFolder`: where `saveNoise` writes.
     public var noiseFolder = ""
+    /// Prompts generated together as one guidance batch (`--batch-images` ÷ samples per prompt; cross-prompt
+    /// batching). The images do not depend on it.
+    public var promptsInFlight = 1
 
     /// - Parameter metadata: the prompt record (one JSON line) of a prompt index, written beside its images.
     public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: any DetectionProvider,
@@ -54,27 +57,42 @@ public final class TextToImageOutputs: ItemOutputSource {
                           initNoiseDir: initNoiseDir, saveNoise: saveNoise, imageFolder: imageFolder, noiseFolder: noiseFolder)
     }
 
+    public var groupsPerCall: Int { model.batchesPrompts ? max(1, promptsInFlight) : 1 }
+
     public func outputs(for items: [SuiteItem], group: String, groupIndex: Int) -> [String: Result<ItemOutput, any Error>] {
-        guard case .image(let prompt, _, let samples)? = items.first?.request, let index = Int(group) else {
-            return Dictionary(uniqueKeysWithValues: items.map { ($0.id, .failure(HarnessError.usage("item \($0.id) does not ask for an image"))) })
+        outputs(forGroups: [(items, group, groupIndex)])[0]
+    }
+
+    /// Each group is one prompt; the prompts are drawn as one batch (`PromptImageDrawer.draw(_:)`), then each image
+    /// is detected and handed to the suite.
+    public func outputs(forGroups groups: [(items: [SuiteItem], group: String, groupIndex: Int)]) -> [[String: Result<ItemOutput, any Error>]] {
+        var results = [[String: Result<ItemOutput, any Error>]](repeating: [:], count: groups.count)
+        var jobs: [(slot: Int, job: PromptImageDrawer.Job)] = []
+        for (slot, g) in groups.enumerated() {
+            guard case .image(let prompt, _, let samples)? = g.items.first?.request, let index = Int(g.group) else {
+                results[slot] = Dictionary(uniqueKeysWithValues: g.items.map { ($0.id, .failure(HarnessError.usage("item \($0.id) does not ask for an image"))) })
+                continue
+            }
+            jobs.append((slot, PromptImageDrawer.Job(prompt: prompt, samples: samples, group: g.group, index: index, metadataLine: metadata(index))))
         }
         let start = Date()
-        let generated = Result<[RGBImage], any Error> {
-            try drawer.draw(prompt: prompt, samples: samples, group: group, index: index, metadataLine: metadata(index))
-        }
+        let drawn = drawer.draw(jobs.map(\.job))
         generationSeconds += Date().timeIntervalSince(start)
-        var out: [String: Result<ItemOutput, any Error>] = [:]
-        for item in items {
-            guard case .image(_, let k, _) = item.request else { continue }
-            out[item.id] = Result {
-                let images = try generated.get()
-                guard images.indices.contains(k) else {
-                    throw HarnessError.outputs(path: imageFolder + "/" + group, reason: "the model drew \(images.count) image(s); item \(item.id) is sample \(k)")
+        for ((slot, job), generated) in zip(jobs, drawn) {
+            var out: [String: Result<ItemOutput, any Error>] = [:]
+            for item in groups[slot].items {
+                guard case .image(_, let k, _) = item.request else { continue }
+                out[item.id] = Result {
+                    let images = try generated.get()
+                    guard images.indices.contains(k) else {
+                        throw HarnessError.outputs(path: imageFolder + "/" + job.group, reason: "the model drew \(images.count) image(s); item \(item.id) is sample \(k)")
+                    }
+                    let path = job.group + "/samples/" + String(format: "%05d.png", k)
+                    return .detectionsOnImage(try detections.detections(id: item.id, imagePath: path, image: images[k]), image: images[k])
                 }
-                let path = group + "/samples/" + String(format: "%05d.png", k)
-                return .detectionsOnImage(try detections.detections(id: item.id, imagePath: path, image: images[k]), image: images[k])
             }
+            results[slot] = out
         }
-        return out
+        return results
     }
 }

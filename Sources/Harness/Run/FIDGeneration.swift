@@ -47,6 +47,8 @@ public struct FIDGeneration {
     public let prompts: [Prompt]
     public let samples: Int
     public var drawer: PromptImageDrawer
+    /// Prompts drawn together as one guidance batch (cross-prompt batching; the images do not depend on it).
+    public var promptsInFlight = 1
 
     public init(prompts: [Prompt], samples: Int, drawer: PromptImageDrawer) {
         self.prompts = prompts; self.samples = samples; self.drawer = drawer
@@ -73,23 +75,30 @@ public struct FIDGeneration {
         let finished = Set(journal.latest.values.filter { $0.record.fields["error"] == nil }.map(\.record.id))
         let total = prompts.count * samples
         var done = 0, drawn = 0, resumed = 0
-        for (index, prompt) in prompts.enumerated() {
-            let group = Self.group(index)
-            let ids = (0..<samples).map { PromptImageDrawer.imagePath(group: group, sample: $0) }
-            if ids.allSatisfy(finished.contains) {
-                done += samples; resumed += samples
-                continue
-            }
+        var pending: [(index: Int, ids: [String])] = []
+        for index in prompts.indices {
+            let ids = (0..<samples).map { PromptImageDrawer.imagePath(group: Self.group(index), sample: $0) }
+            if ids.allSatisfy(finished.contains) { done += samples; resumed += samples } else { pending.append((index, ids)) }
+        }
+        let perCall = drawer.model.batchesPrompts ? max(1, promptsInFlight) : 1
+        for first in stride(from: 0, to: pending.count, by: perCall) {
             if shouldStop() { return Outcome(drawn: drawn, resumed: resumed, interrupted: true, seconds: Date().timeIntervalSince(start)) }
-            let images = try drawer.draw(prompt: prompt.text, samples: samples, group: group, index: index, metadataLine: prompt.metadataLine)
-            for (k, id) in ids.enumerated() {
-                let record = ItemRecord(id: id, group: group, correct: nil, reason: "generated",
-                                        fields: JSONObject([("prompt", .string(prompt.text)), ("width", .int(Int64(images[k].width))),
-                                                            ("height", .int(Int64(images[k].height)))]))
-                try journal.append(RunJournal.Entry(position: index * samples + k, record: record))
+            let call = pending[first..<min(pending.count, first + perCall)]
+            let drawnImages = drawer.draw(call.map {
+                PromptImageDrawer.Job(prompt: prompts[$0.index].text, samples: samples, group: Self.group($0.index), index: $0.index,
+                                      metadataLine: prompts[$0.index].metadataLine)
+            })
+            for ((index, ids), outcome) in zip(call, drawnImages) {
+                let images = try outcome.get()
+                for (k, id) in ids.enumerated() {
+                    let record = ItemRecord(id: id, group: Self.group(index), correct: nil, reason: "generated",
+                                            fields: JSONObject([("prompt", .string(prompts[index].text)), ("width", .int(Int64(images[k].width))),
+                                                                ("height", .int(Int64(images[k].height)))]))
+                    try journal.append(RunJournal.Entry(position: index * samples + k, record: record))
+                }
+                done += samples; drawn += samples
+                progress(done, total, resumed, Date().timeIntervalSince(start))
             }
-            done += samples; drawn += samples
-            progress(done, total, resumed, Date().timeIntervalSince(start))
         }
         return Outcome(drawn: drawn, resumed: resumed, interrupted: false, seconds: Date().timeIntervalSince(start))
     }

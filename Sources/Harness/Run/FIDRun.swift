@@ -30,6 +30,8 @@ public enum FIDRun {
         public var cfgWeight: Float?
         public var temperature: Float = 1
         public var steps: Int?
+        /// Generation: images in flight across prompts (`--batch-images`; nil: chosen by memory).
+        public var batchImages: Int?
         public var fresh = false
         public var out: String?
         public var reportsRoot = "reports"
@@ -149,6 +151,7 @@ public enum FIDRun {
         var imageFolder: String
         var ids: [String]
         var loadSeconds = 0.0
+        var batch: GenerationBatchSize?
         let inceptionJSON: JSONValue = .object(JSONObject([("weights", .string(request.weights == DemoInception.name ? "demo" : "file")),
                                                             ("sha256", .string(inception.digest))]))
         if let model = request.model {
@@ -181,6 +184,8 @@ public enum FIDRun {
                                                                  steps: request.steps, imageFolder: ""))
             ids = generation!.ids
             imageFolder = ""
+            batch = try GenerationBatchSize.choose(requested: request.batchImages, samples: samples, model: t2i)
+            generation!.promptsInFlight = batch!.prompts
         } else {
             imageFolder = Self.imageFolder(request.images!)
             ids = try listImages(imageFolder, mode: request.mode)
@@ -210,11 +215,14 @@ public enum FIDRun {
         if request.fresh {
             for name in ["items.jsonl", "report.json", "report.html", "run.json", "features.npz"] { try? fm.removeItem(atPath: folder + "/" + name) }
         }
-        let environment = JSONObject([("command", .array(request.commandLine.map { .string($0) })),
+        var environment = JSONObject([("command", .array(request.commandLine.map { .string($0) })),
                                       ("host", .string(ProcessInfo.processInfo.hostName)), ("cpu", .string(MachineInfo.cpuModel)),
                                       ("threads", .int(Int64(Parallel.threadCount))), ("openblas_core", .string(MachineInfo.openBLASCore)),
                                       ("inception_weights", .string(inception.source)),
                                       ("feature_cache", request.cacheRoot.map { .string($0) } ?? .null)])
+        if let batch {
+            environment["batch_prompts"] = .int(Int64(batch.prompts)); environment["batch_reason"] = .string(batch.reason)
+        }
         var run = JSONObject([("configuration", .object(configuration.json)), ("config_digest", .string(configuration.digest)),
                               ("shard", .string(ShardSpec.whole.description)), ("environment", .object(environment))])
         try writeJSON(run, to: runFile)

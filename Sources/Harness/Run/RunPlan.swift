@@ -34,6 +34,8 @@ public struct RunRequest: Sendable {
     public var steps: Int?
     public var initNoiseDir: String?
     public var saveNoise = false
+    /// Generation: images in flight across prompts (`--batch-images`; nil: chosen by memory, `GenerationBatchSize`).
+    public var batchImages: Int?
     /// How understanding suites share the prompt prefix of an image's questions (default: reuse with a 2 GiB cache,
     /// one decode row at a time — answers bit-identical to computing each prompt alone).
     public var prefixReuse = PrefixReuse.standard
@@ -138,6 +140,10 @@ public enum RunPlan {
                                                  seed: request.seed, cfgWeight: cfg, temperature: request.temperature,
                                                  metadata: { geneval.prompts.indices.contains($0) ? geneval.prompts[$0].jsonLine : nil })
                 outputs.steps = request.steps; outputs.initNoiseDir = request.initNoiseDir; outputs.saveNoise = request.saveNoise
+                let batch = try GenerationBatchSize.choose(requested: request.batchImages, samples: geneval.samples, model: t2i)
+                outputs.promptsInFlight = batch.prompts
+                environment["batch_prompts"] = .int(Int64(batch.prompts))
+                environment["batch_reason"] = .string(batch.reason)
                 source = outputs
             } else {
                 let qa = try ModelFactory.visualQA(folder: folder, options: build)

@@ -120,14 +120,21 @@ public final class Runner {
         var done = resumed, doneHere = 0
         var interrupted = false
         var outputSeconds = 0.0, scoringSeconds = 0.0
-        outer: for (groupIndex, group) in mine {
+        // Groups with pending items, handed to the source `groupsPerCall` at a time (several GenEval prompts
+        // generated as one batch); each group's items are journaled as soon as its call returns.
+        let work = mine.compactMap { groupIndex, group -> (items: [SuiteItem], group: String, groupIndex: Int)? in
             let pending = group.items.filter { item in latest[item.id].map { $0.record.fields["error"] != nil } ?? true }
-            if pending.isEmpty { continue }
+            return pending.isEmpty ? nil : (pending, group.key, groupIndex)
+        }
+        let perCall = max(1, source.groupsPerCall)
+        outer: for first in stride(from: 0, to: work.count, by: perCall) {
             if shouldStop() { interrupted = true; break }
+            let call = Array(work[first..<min(work.count, first + perCall)])
             let t0 = Date()
-            let outputs = source.outputs(for: pending, group: group.key, groupIndex: groupIndex)
+            let callOutputs = perCall == 1 ? [source.outputs(for: call[0].items, group: call[0].group, groupIndex: call[0].groupIndex)]
+                : source.outputs(forGroups: call)
             outputSeconds += Date().timeIntervalSince(t0)
-            for item in pending {
+            for (pending, outputs) in zip(call.map(\.items), callOutputs) { for item in pending {
                 let t1 = Date()
                 let record: ItemRecord
                 switch outputs[item.id] ?? .failure(HarnessError.outputs(path: source.name, reason: "no output for \(item.id)")) {
@@ -143,7 +150,7 @@ public final class Runner {
                 done += 1; doneHere += 1
                 progress(Progress(done: done, total: total, doneHere: doneHere, elapsed: Date().timeIntervalSince(start),
                                   lastID: item.id, lastFailed: record.fields["error"] != nil, prefixCache: source.prefixCacheStatistics))
-            }
+            } }
             if shouldStop() { interrupted = true; break outer }
         }
         let mineIDs = Set(mine.flatMap(\.element.items).map(\.id))

@@ -97,6 +97,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "GenEval with JanusFlow: the SDXL-VAE folder (default: $JANUS_EVAL_SDXL_VAE_WEIGHTS, <model>/vae, the HF cache).") var vae: String?
     @Option(help: "GenEval with JanusFlow: start each prompt from DIR/<NNNNN>.npy (float32 [samples, 4, H/8, W/8]; see `generate --help`).") var initNoiseDir: String?
     @Flag(help: "GenEval with JanusFlow: write each prompt's initial latents to <run folder>/noise/<NNNNN>.npy.") var saveNoise = false
+    @Option(help: "Generation (geneval, fid --model): images in flight across prompts, whole prompts (default: chosen by memory, at most 32). Images are bit-identical whatever it is; more rows share each weight read.") var batchImages: Int?
     @Option(help: "Understanding: bytes of image prefixes kept between images (2GiB default, 512MiB, 0; or off: every prompt computed whole). Default $JANUS_EVAL_PREFIX_CACHE, else 2GiB.") var prefixCache: String?
     @Option(help: "Understanding: questions of one image decoded together per step, 1–8 (1, the default: answers bit-identical to computing each prompt alone; more rows share each weight read, logits equal to f32 rounding).") var decodeRows = 1
 
@@ -125,6 +126,7 @@ struct RunCommand: ParsableCommand {
         request.out = out; request.limit = limit; request.seed = seed; request.fresh = fresh
         request.cfgWeight = cfg; request.temperature = temperature; request.samplesPerPrompt = samples
         request.steps = steps; request.initNoiseDir = initNoiseDir; request.saveNoise = saveNoise
+        request.batchImages = batchImages
         request.commandLine = CommandLine.arguments
         let cacheText = prefixCache ?? ProcessInfo.processInfo.environment["JANUS_EVAL_PREFIX_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
         if let cacheText {
@@ -179,7 +181,7 @@ struct RunCommand: ParsableCommand {
         request.out = out; request.weights = inceptionWeights; request.mode = mode; request.dims = dims
         request.batchSize = max(1, batchSize); request.cacheRoot = noCache ? nil : FeatureCache.defaultRoot()
         request.data = data; request.samplesPerPrompt = samples; request.limit = limit; request.seed = seed; request.fresh = fresh
-        request.cfgWeight = cfg; request.temperature = temperature; request.steps = steps
+        request.cfgWeight = cfg; request.temperature = temperature; request.steps = steps; request.batchImages = batchImages
         request.buildOptions = ModelBuildOptions(precision: ActivationPrecision(rawValue: precision) ?? .f32,
                                                  template: template.map { $0 == "pro" ? .pro : .plain }, vaeFolder: vae)
         request.commandLine = CommandLine.arguments

@@ -97,9 +97,23 @@ public protocol TextToImage: AnyObject, Sendable {
     /// Flow models: one image's initial latent shape [C, side, side] (`--init-noise` files are [P] + this); nil
     /// for token models.
     var noiseShape: [Int]? { get }
+    /// Several prompts' images generated together (cross-prompt batching; see `batchesPrompts`), each result as
+    /// `generate` gives it for that request alone, bit for bit; a request that cannot run (too long, say) fails alone.
+    /// `onStep(done, total)` counts the batch's steps.
+    func generate(batch requests: [TextToImageRequest], onStep: (Int, Int) -> Void) -> [Result<TextToImageResult, any Error>]
+    /// Whether `generate(batch:)` shares work between prompts (false: it runs them one after another).
+    var batchesPrompts: Bool { get }
+    /// Bytes a batch of `images` images (all prompts together) holds beyond the weights, for prompts of up to
+    /// `promptTokens` tokens: what the harness sizes `--batch-images` by. nil: no estimate.
+    func batchBytes(images: Int, promptTokens: Int) -> Int?
 }
 
 extension TextToImage {
+    public func generate(batch requests: [TextToImageRequest], onStep: (Int, Int) -> Void) -> [Result<TextToImageResult, any Error>] {
+        requests.map { request in Result { try generate(request, onStep: onStep) } }
+    }
+    public var batchesPrompts: Bool { false }
+    public func batchBytes(images: Int, promptTokens: Int) -> Int? { nil }
     public var defaultCFGWeight: Float { 5 }
     public var defaultSteps: Int? { nil }
     public var noiseShape: [Int]? { nil }

@@ -60,68 +60,102 @@ public final class JanusGenerationModel: @unchecked Sendable {
         case sample(temperature: Float, generators: [NumpyRandom])
     }
 
+    /// One prompt's share of a generation batch: its templated ids (BOS first, BOI last), its image count and how
+    /// its tokens are chosen (one generator per image when sampling).
+    public struct Job: Sendable {
+        public var promptIDs: [Int]
+        public var images: Int
+        public var sampling: Sampling
+
+        public init(promptIDs: [Int], images: Int, sampling: Sampling) {
+            self.promptIDs = promptIDs; self.images = images; self.sampling = sampling
+        }
+    }
+
     /// Generates `images` images for one prompt (ids already templated, BOS first, BOI last).
     /// `onStep` is told (step, total) for progress reporting. `stepLimit` stops after that many token steps
     /// (benchmarks time a few steps of a full-size model; the result then is not a whole image).
     public func generate(promptIDs: [Int], padID: Int, images: Int, cfgWeight: Float, sampling: Sampling,
                          stepLimit: Int? = nil, onStep: (Int, Int) -> Void = { _, _ in }) throws -> [[Int]] {
-        let rows = 2 * images, length = promptIDs.count, h = config.languageConfig.hiddenSize
-        let unconditional = [promptIDs[0]] + Array(repeating: padID, count: max(length - 2, 0)) + (length > 1 ? [promptIDs[length - 1]] : [])
-        // Every conditional row starts with the same prompt, every unconditional one with the same padding: the
-        // prompt runs once for the pair (cond, uncond) and its cache and last hidden states are copied to all
-        // 2P rows (P = 4: a quarter of the prefill's work).
-        let prompt = language.makeCache(batch: 2, capacity: length)
-        let promptHidden = language.forward(try language.embed(promptIDs + unconditional).reshaped([2, length, h]), cache: prompt)
-        let cache = language.makeCache(batch: rows, capacity: length + tokensPerImage)
-        cache.copyRows(from: prompt, rows: (0..<rows).map { $0 % 2 })
+        try generate(batch: [Job(promptIDs: promptIDs, images: images, sampling: sampling)], padID: padID, cfgWeight: cfgWeight,
+                     stepLimit: stepLimit, onStep: onStep)[0]
+    }
+
+    /// Generates the images of several prompts together (cross-prompt batching): each prompt's prefill runs alone,
+    /// then every prompt's 2P guidance rows decode in one batch — each row at its own position, each prompt's products
+    /// computed as if it ran alone (`LlamaBatchCache`, `Linear.apply(_:weight:rowGroups:)`), so every image is the
+    /// same, bit for bit, as generating its prompt alone with the same generators, while each weight read serves all
+    /// the rows. Returns each job's image tokens.
+    public func generate(batch jobs: [Job], padID: Int, cfgWeight: Float, stepLimit: Int? = nil,
+                         onStep: (Int, Int) -> Void = { _, _ in }) throws -> [[[Int]]] {
+        precondition(!jobs.isEmpty && jobs.allSatisfy { $0.images > 0 && !$0.promptIDs.isEmpty }, "generate: empty batch")
+        let h = config.languageConfig.hiddenSize
+        let groups = jobs.map { 2 * $0.images }, rows = groups.reduce(0, +)
+        let starts = groups.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let longest = jobs.map(\.promptIDs.count).max()!
+        let cache = LlamaBatchCache(config: config.languageConfig, rowGroups: groups, capacity: longest + tokensPerImage,
+                                    precision: language.precision)
         var hidden = Tensor(zeros: [rows, 1, h])
-        promptHidden.withFloats { src in hidden.withMutableFloats { dst in
-            for r in 0..<rows { (dst.baseAddress! + r * h).update(from: src.baseAddress! + ((r % 2) * length + length - 1) * h, count: h) }
-        } }
-        var generated = [[Int]](repeating: [], count: images)
-        var generators: [NumpyRandom] = []
-        var temperature: Float = 1
-        if case .sample(let t, let g) = sampling {
-            precondition(g.count == images, "one generator per image")
-            generators = g; temperature = t
+        for (j, job) in jobs.enumerated() {
+            // Every conditional row starts with the same prompt, every unconditional one with the same padding: the
+            // prompt runs once for the pair (cond, uncond) and its cache and last hidden states are copied to all
+            // 2P rows (P = 4: a quarter of the prefill's work).
+            let ids = job.promptIDs, length = ids.count
+            let unconditional = [ids[0]] + Array(repeating: padID, count: max(length - 2, 0)) + (length > 1 ? [ids[length - 1]] : [])
+            let prompt = language.makeCache(batch: 2, capacity: length)
+            let promptHidden = language.forward(try language.embed(ids + unconditional).reshaped([2, length, h]), cache: prompt)
+            cache.fill(group: j, from: prompt, rows: (0..<groups[j]).map { $0 % 2 })
+            promptHidden.withFloats { src in hidden.withMutableFloats { dst in
+                for r in 0..<groups[j] {
+                    (dst.baseAddress! + (starts[j] + r) * h).update(from: src.baseAddress! + ((r % 2) * length + length - 1) * h, count: h)
+                }
+            } }
+        }
+        var generated = jobs.map { [[Int]](repeating: [], count: $0.images) }
+        var generators: [[NumpyRandom]] = []
+        var temperatures: [Float] = []
+        for job in jobs {
+            if case .sample(let t, let g) = job.sampling {
+                precondition(g.count == job.images, "one generator per image")
+                generators.append(g); temperatures.append(t)
+            } else { generators.append([]); temperatures.append(1) }
         }
         let n = min(tokensPerImage, max(1, stepLimit ?? tokensPerImage))
         let table = genEmbed.toF32(), e = genEmbed.shape[1]
+        let vocabulary = headOut.shape[0]
         for step in 0..<n {
             // Last position of every row → gen head → [rows, tokens].
-            let last = Tensor(zeros: [rows, h])
-            hidden.withFloats { src in last.withMutableFloats { dst in
-                let steps = hidden.shape[1]
-                for r in 0..<rows { for i in 0..<h { dst[r * h + i] = src[(r * steps + steps - 1) * h + i] } }
-            } }
             let p = precision
-            let logits = Linear.apply(Activations.gelu(Linear.apply(last, weight: headProjection, bias: headProjectionBias, activations: p)),
-                                      weight: headOut, bias: headOutBias, activations: p).toFloats()
-            let vocabulary = headOut.shape[0]
-            var chosen: [Int] = []
-            for image in 0..<images {
-                let c = (2 * image) * vocabulary, u = (2 * image + 1) * vocabulary
-                var mixed = [Float](repeating: 0, count: vocabulary)
-                for t in 0..<vocabulary { mixed[t] = logits[u + t] + cfgWeight * (logits[c + t] - logits[u + t]) }
-                let token: Int
-                switch sampling {
-                case .greedy:
-                    token = TokenSampling.argmax(mixed)
-                case .sample:
-                    token = TokenSampling.categorical(mixed, temperature: temperature, using: &generators[image])
+            let last = hidden.reshaped([rows, h])
+            let logits = Linear.apply(Activations.gelu(Linear.apply(last, weight: headProjection, bias: headProjectionBias, activations: p,
+                                                                    rowGroups: groups)),
+                                      weight: headOut, bias: headOutBias, activations: p, rowGroups: groups).toFloats()
+            var codes: [Int] = []
+            codes.reserveCapacity(rows)
+            for (j, job) in jobs.enumerated() {
+                for image in 0..<job.images {
+                    let c = (starts[j] + 2 * image) * vocabulary, u = c + vocabulary
+                    var mixed = [Float](repeating: 0, count: vocabulary)
+                    for t in 0..<vocabulary { mixed[t] = logits[u + t] + cfgWeight * (logits[c + t] - logits[u + t]) }
+                    let token: Int
+                    switch job.sampling {
+                    case .greedy:
+                        token = TokenSampling.argmax(mixed)
+                    case .sample:
+                        token = TokenSampling.categorical(mixed, temperature: temperatures[j], using: &generators[j][image])
+                    }
+                    generated[j][image].append(token)
+                    codes += [token, token]
                 }
-                generated[image].append(token)
-                chosen.append(token)
             }
             onStep(step + 1, n)
             if step == n - 1 { break }
             // Feed the token to both rows of its pair: gen_aligner(gen_embed(token)).
-            let codes = chosen.flatMap { [$0, $0] }
             let embedded = Tensor(zeros: [rows, e])
             table.withFloats { src in embedded.withMutableFloats { dst in
                 for (r, code) in codes.enumerated() { for i in 0..<e { dst[r * e + i] = src[code * e + i] } }
             } }
-            hidden = language.forward(genAligner(embedded, activations: precision).reshaped([rows, 1, h]), cache: cache)
+            hidden = language.forward(genAligner(embedded, activations: precision, rowGroups: groups).reshaped([rows, 1, h]), batch: cache)
         }
         return generated
     }

@@ -17,9 +17,10 @@ public struct MlpProjector: @unchecked Sendable {
         }
     }
 
-    public func callAsFunction(_ x: Tensor, activations: ActivationPrecision = .f32) -> Tensor {
-        let first = Linear.apply(x, weight: w0, bias: b0, activations: activations)
+    /// `rowGroups`: independent row groups, each computed as if alone (`Linear.apply(_:weight:rowGroups:)`).
+    public func callAsFunction(_ x: Tensor, activations: ActivationPrecision = .f32, rowGroups: [Int]? = nil) -> Tensor {
+        let first = Linear.apply(x, weight: w0, bias: b0, activations: activations, rowGroups: rowGroups)
         guard let w2, let b2 else { return first }
-        return Linear.apply(Activations.gelu(first), weight: w2, bias: b2, activations: activations)
+        return Linear.apply(Activations.gelu(first), weight: w2, bias: b2, activations: activations, rowGroups: rowGroups)
     }
 }

@@ -44,12 +44,14 @@ public struct LlamaBlock: @unchecked Sendable {
     /// stays zero), updated in place. Keys and values of the new rows go to `own`; each query sees `prefix`'s
     /// positions (when given: shared, read-only, batch 1) and then its own row's positions up to itself.
     /// `keyMask[row][t]` false hides key t (counted from the first of prefix + own positions) of that row.
+    /// `rowGroups` (decode of several prompts' guidance rows): each group's products computed as if alone
+    /// (`Linear.apply(_:weight:rowGroups:)`).
     func forward(_ x: inout Tensor, sequences: [LlamaSequenceRows], prefix: LlamaKVCache?, own: LlamaKVCache, layer: Int,
-                 rope: RotaryEmbedding, keyMask: [[Bool]]?, activations: ActivationPrecision = .f32) {
+                 rope: RotaryEmbedding, keyMask: [[Bool]]?, activations: ActivationPrecision = .f32, rowGroups: [Int]? = nil) {
         let rows = x.shape[0]
         let base = prefix?.length ?? 0
         let normed = Normalization.rmsNorm(x, weight: inputNorm, eps: eps)
-        let qkv = Linear.applyMany(normed, weights: [q, k, v], activations: activations)
+        let qkv = Linear.applyMany(normed, weights: [q, k, v], activations: activations, rowGroups: rowGroups)
         let (qs, ks, vs) = (qkv[0], qkv[1], qkv[2])
         // RoPE on the packed rows: [rows][heads][d] seen as rows·heads vectors, each with its row's position.
         var positions = [Int](repeating: 0, count: rows)
@@ -111,15 +113,15 @@ public struct LlamaBlock: @unchecked Sendable {
                 }
             }
         } } } }
-        let projected = Linear.apply(attended, weight: o, activations: activations)
+        let projected = Linear.apply(attended, weight: o, activations: activations, rowGroups: rowGroups)
         add(&x, projected)
         let normed2 = Normalization.rmsNorm(x, weight: postAttentionNorm, eps: eps)
-        let gateUp = Linear.applyMany(normed2, weights: [gate, up], activations: activations)
+        let gateUp = Linear.applyMany(normed2, weights: [gate, up], activations: activations, rowGroups: rowGroups)
         let g = gateUp[0], u = gateUp[1]
         g.withMutableFloats { gp in u.withFloats { up in
             Activations.siluRaw(gp.baseAddress!, times: up.baseAddress!, into: gp.baseAddress!, count: gp.count)
         } }
-        add(&x, Linear.apply(g, weight: down, activations: activations))
+        add(&x, Linear.apply(g, weight: down, activations: activations, rowGroups: rowGroups))
     }
 
     func add(_ x: inout Tensor, _ y: Tensor) {

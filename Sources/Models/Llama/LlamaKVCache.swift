@@ -65,15 +65,22 @@ public final class LlamaKVCache: @unchecked Sendable {
     /// Fills this cache's rows with copies of `source`'s: row b gets source row `rows[b]`, all layers and the
     /// source's `length` positions (a guidance batch's prompt is computed once per distinct row, then replicated).
     public func copyRows(from source: LlamaKVCache, rows: [Int]) {
-        precondition(rows.count == batch && source.precision == precision && source.kvHeads == kvHeads
+        precondition(rows.count == batch, "copyRows: \(rows.count) source rows for \(batch)")
+        copyRows(from: source, rows: rows, startingAt: 0)
+        length = source.length
+    }
+
+    /// Rows first ..< first + rows.count get copies of `source`'s rows `rows` (all layers, the source's `length`
+    /// positions); the other rows and `length` are left as they are.
+    func copyRows(from source: LlamaKVCache, rows: [Int], startingAt first: Int) {
+        precondition(first + rows.count <= batch && source.precision == precision && source.kvHeads == kvHeads
                      && source.headDim == headDim && source.keys.count == keys.count && source.length <= capacity,
                      "copyRows: caches of different shapes")
         let bytes = source.length * headDim * elementSize
         for layer in keys.indices { for (b, from) in rows.enumerated() { for head in 0..<kvHeads {
-            keyBase(layer, b, head).copyMemory(from: source.keyBase(layer, from, head), byteCount: bytes)
-            valueBase(layer, b, head).copyMemory(from: source.valueBase(layer, from, head), byteCount: bytes)
+            keyBase(layer, first + b, head).copyMemory(from: source.keyBase(layer, from, head), byteCount: bytes)
+            valueBase(layer, first + b, head).copyMemory(from: source.valueBase(layer, from, head), byteCount: bytes)
         } } }
-        length = source.length
     }
 
     /// Stores `count` floats at element `offset` of `base` in the cache's precision.
@@ -118,4 +125,35 @@ public final class LlamaContinuation: @unchecked Sendable {
     public var capacity: Int { own.capacity }
     /// Bytes of the rows' own keys and values (the prefix is counted where it is kept).
     public var byteCount: Int { own.byteCount }
+}
+
+/// The guidance rows of several prompts decoding together (cross-prompt batching): one cache of `rowGroups.reduce(+)`
+/// rows, each row with its own length (its prompt's length plus the tokens generated so far), so a row at length L
+/// stores its next key at position L and attends positions 0 ... L. Group g (one prompt's 2P rows) is filled from
+/// that prompt's prefill by `fill`; each group's products are computed as if it ran alone.
+public final class LlamaBatchCache: @unchecked Sendable {
+    let own: LlamaKVCache
+    /// Positions filled, per row.
+    public internal(set) var lengths: [Int]
+    /// Rows per group, in row order.
+    public let rowGroups: [Int]
+    let groupStarts: [Int]
+
+    public init(config: LlamaConfig, rowGroups: [Int], capacity: Int, precision: ActivationPrecision) {
+        self.rowGroups = rowGroups
+        groupStarts = rowGroups.reduce(into: [0]) { $0.append($0.last! + $1) }
+        own = LlamaKVCache(config: config, batch: groupStarts.last!, capacity: capacity, precision: precision)
+        lengths = Array(repeating: 0, count: groupStarts.last!)
+    }
+
+    public var rows: Int { own.batch }
+    public var capacity: Int { own.capacity }
+    public var byteCount: Int { own.byteCount }
+
+    /// Group `group`'s rows become copies of `source`'s rows `rows` (one per row of the group), at its length.
+    public func fill(group: Int, from source: LlamaKVCache, rows: [Int]) {
+        precondition(rows.count == rowGroups[group], "fill: \(rows.count) source rows for a group of \(rowGroups[group])")
+        own.copyRows(from: source, rows: rows, startingAt: groupStarts[group])
+        for r in groupStarts[group]..<groupStarts[group + 1] { lengths[r] = source.length }
+    }
 }

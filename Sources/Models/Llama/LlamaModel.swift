@@ -66,6 +66,19 @@ public final class LlamaModel: @unchecked Sendable {
         return hidden.reshaped([cache.batch, steps, config.hiddenSize])
     }
 
+    /// One decode step of a cross-prompt batch: `embeddings` [rows, 1, hidden], row r at position `batch.lengths[r]`.
+    /// Each group's rows give the bits a forward of that group alone gives (its own cache, the same lengths).
+    public func forward(_ embeddings: Tensor, batch: LlamaBatchCache) -> Tensor {
+        precondition(embeddings.rank == 3 && embeddings.shape[0] == batch.rows && embeddings.shape[1] == 1
+                     && embeddings.shape[2] == config.hiddenSize, "batch decode: embeddings must be [\(batch.rows), 1, hidden]")
+        precondition(batch.lengths.allSatisfy { $0 < batch.capacity }, "KV cache capacity \(batch.capacity) exceeded")
+        let sequences = (0..<batch.rows).map { LlamaSequenceRows(start: $0, steps: 1, past: batch.lengths[$0], row: $0) }
+        let hidden = run(embeddings.reshaped([batch.rows, config.hiddenSize]), sequences: sequences, prefix: nil, own: batch.own,
+                         keyMask: nil, rowGroups: batch.rowGroups)
+        for r in 0..<batch.rows { batch.lengths[r] += 1 }
+        return hidden.reshaped([batch.rows, 1, config.hiddenSize])
+    }
+
     /// Continues rows of `continuation`: `segments[j]` appends `embeddings` [steps, hidden] (or [1, steps, hidden])
     /// to row `row` (each row at most once per call). All segments run as one packed forward — the products see
     /// every new row at once (the questions of one image share each weight read) — and each row attends the shared
@@ -104,7 +117,8 @@ public final class LlamaModel: @unchecked Sendable {
         sequences.contains { $0.steps > 1 } ? max(rows, Linear.gemvRowLimit + 1) : rows
     }
 
-    func run(_ input: Tensor, sequences: [LlamaSequenceRows], prefix: LlamaKVCache?, own: LlamaKVCache, keyMask: [[Bool]]?) -> Tensor {
+    func run(_ input: Tensor, sequences: [LlamaSequenceRows], prefix: LlamaKVCache?, own: LlamaKVCache, keyMask: [[Bool]]?,
+             rowGroups: [Int]? = nil) -> Tensor {
         let h = config.hiddenSize, rows = input.count / h
         let padded = Self.productRows(rows, sequences: sequences)
         // Copy so the caller's tensor is not modified by the in-place residual adds.
@@ -114,7 +128,7 @@ public final class LlamaModel: @unchecked Sendable {
         Parallel.withBLASThreads(padded <= Linear.gemvRowLimit ? 1 : Parallel.threadCount) {
             for (i, layer) in layers.enumerated() {
                 layer.forward(&x, sequences: sequences, prefix: prefix, own: own, layer: i, rope: rope, keyMask: keyMask,
-                              activations: precision)
+                              activations: precision, rowGroups: rowGroups)
             }
         }
         let normed = Normalization.rmsNorm(x, weight: norm, eps: config.rmsNormEps)
