@@ -30,6 +30,7 @@ enum BenchmarkRegistry {
         Benchmark(name: "janus", summary: "full-size checkpoint ($JANUS_BENCH_WEIGHTS): prefill, decode, guidance steps, VQ decode", run: JanusModelBenchmark.run),
         Benchmark(name: "jpeg", summary: "JPEG decode to RGB megapixels/s per file of $JANUS_BENCH_JPEG_DIR (compare tools/reference/bench_jpeg_pillow.py)", run: JPEGBenchmark.run),
         Benchmark(name: "clip", summary: "CLIP ViT-L/14 ($JANUS_BENCH_CLIP): image and text embeddings, one colour classification (compare tools/reference/bench_clip_reference.py)", run: CLIPBenchmark.run),
+        Benchmark(name: "batch", summary: "cross-prompt batching on $JANUS_BENCH_WEIGHTS: GenEval prompts × 4 images, 1/4/8/16 prompts in flight: ms/step, images/hour, identical tokens, peak RSS", run: BatchedGenerationBenchmark.run),
         Benchmark(name: "pope", summary: "POPE-shaped run on $JANUS_BENCH_WEIGHTS with and without prompt-prefix reuse, f32 and bf16: items/hour, identical tokens, peak RSS", run: PrefixReuseBenchmark.run),
         Benchmark(name: "fid", summary: "Fréchet distance at d = 2048 (eigen route, LAPACK dsyevd)", run: FIDBenchmark.run),
         Benchmark(name: "inception", summary: "fid-stats images/s: FID Inception-v3 pool3 on $JANUS_BENCH_INCEPTION_DIR (compare tools/reference/bench_inception_pytorch_fid.py)", run: InceptionBenchmark.run),

@@ -7,6 +7,7 @@ import Tensors
 /// per row count. Alternated path by path in one run; medians.
 enum LinearPathsBenchmark {
     static func run(_ report: inout BenchmarkReport) {
+        if ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_COLD"] == "1" { return cold(&report) }
         let n = 5632, k = 2048
         let weight = Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7) % 113) * 1e-3 - 0.05 }).toBF16()
         for rows in [1, 2, 4, 8, 16, 32, 64, 600] {
@@ -25,6 +26,30 @@ enum LinearPathsBenchmark {
                         ("f32_ms", format(tf * 1e3, 2)), ("bf16_amx_ms", format(ta * 1e3, 2)), ("bf16_no_amx_ms", format(to * 1e3, 2)),
                         ("amx_GFLOP/s", format(flop / ta / 1e9)), ("f32_over_amx", format(tf / ta, 2)),
                         ("no_amx_over_amx", format(to / ta, 2))])
+        }
+    }
+
+    /// Weights read from memory as a decode step reads them (`JANUS_BENCH_LINEAR_COLD=1`): 96 different 5632×2048
+    /// bf16 weights (2.2 GB, far beyond the caches) multiplied in turn, per row count and path; ms per weight.
+    static func cold(_ report: inout BenchmarkReport) {
+        let n = 5632, k = 2048, count = 96
+        let weights = (0..<count).map { i in
+            Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7 &+ i) % 113) * 1e-3 - 0.05 }).toBF16()
+        }
+        for rows in [8, 16, 32, 64] {
+            let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
+            var f32: [Double] = [], amx: [Double] = [], grouped: [Double] = []
+            let groups = Array(repeating: 8, count: rows / 8)
+            for _ in 0..<3 {
+                f32.append(medianSeconds(repeats: 1) { for w in weights { _ = Linear.apply(x, weight: w, rowGroups: groups) } })
+                amx.append(medianSeconds(repeats: 1) { for w in weights { _ = Linear.apply(x, weight: w, activations: .bf16) } })
+                grouped.append(medianSeconds(repeats: 1) { for w in weights { _ = Linear.apply(x, weight: w, activations: .bf16, rowGroups: groups) } })
+            }
+            let per = 1e3 / Double(count)
+            report.add([("benchmark", "linear_cold"), ("rows", String(rows)), ("groups_of", "8"), ("shape", "\(n)x\(k) bf16 x \(count)"),
+                        ("f32_grouped_ms", format(f32.sorted()[1] * per, 2)), ("bf16_amx_ms", format(amx.sorted()[1] * per, 2)),
+                        ("bf16_grouped_ms", format(grouped.sorted()[1] * per, 2)),
+                        ("GB/s_amx", format(Double(n * k * 2) / (amx.sorted()[1] / Double(count)) / 1e9))])
         }
     }
 }
