@@ -56,11 +56,45 @@ public enum KernelDispatch {
     /// Whether f32-activation products with bf16 weights run on AMX now.
     public static var f32OnAMX: Bool { amxActive && (f32OnAMXOverride ?? f32OnAMXRequested) }
 
+    /// How a product with bf16 weights computes under `--precision bf16` (activations rounded to bf16 first).
+    public enum BF16Product: String, Sendable {
+        /// The f32 kernels on the rounded values (same numbers up to summation order).
+        case f32OnRounded = "f32 kernels on rounded activations"
+        /// AVX512-BF16 dot products, several activation rows per weight read.
+        case dotProducts = "AVX512-BF16 dot products"
+        /// AMX tiles (`tdpbf16ps`), the weight rows used in place.
+        case amxTiles = "AMX tiles"
+        /// AVX512-BF16 dot products as a 1×1 convolution over the rows (prefill without AMX).
+        case bf16GEMM = "AVX512-BF16 GEMM"
+    }
+
+    /// The bf16 product for `rows` activation rows on this CPU, chosen by measurement so that `--precision bf16`
+    /// is never slower than f32 (`janus-bench linear`, a 5632×2048 bf16 weight, 2 threads, ms; f32 = the default's
+    /// own kernel):
+    ///
+    /// | CPU | 1 row | 2–7 rows | 8 rows | 9+ rows |
+    /// |---|---|---|---|---|
+    /// | AMX (Intel Xeon, 2026-12-01) | f32 on rounded (memory-bound; 12.0 = f32 12.0) | dot products (2: 12.0, 4: 11.9 vs f32 12.0; AMX 12.0) | AMX (11.3 vs dot 16.0, f32 12.0) | AMX (16: 9.2, 64: 7.9, 600: 33 vs f32 44, 24, 144) |
+    /// | AVX512-BF16, no AMX (AMD Zen 5) | f32 on rounded (68 vs 90–96 ms/token with dot products) | dot products | dot products | bf16 GEMM (600-token prefill 5.3 s vs f32 9.2) |
+    /// | no AVX512-BF16 | f32 on rounded | f32 on rounded | f32 on rounded | f32 on rounded |
+    ///
+    /// The f32 kernels serve one row because one row is memory-bound: the bf16 instructions save no time and
+    /// AVX512-BF16's dot products streamed slower than the f32 one-row kernel. `Linear.apply` follows this table;
+    /// K must also be a multiple of 32 for AMX (every Janus width is) and even for the GEMM.
+    public static func bf16Product(rows: Int, k: Int) -> BF16Product {
+        if rows >= Linear.amxMinRows && k % 32 == 0 && amxActive { return .amxTiles }
+        if rows >= 2 && rows <= Linear.gemvRowLimit && bf16DotActive { return .dotProducts }
+        if rows > Linear.gemvRowLimit && k % 2 == 0 && bf16DotActive { return .bf16GEMM }
+        return .f32OnRounded
+    }
+
     /// Which kernel serves each product, for run.environment (results may differ across CPU families in the last bits).
     public static var kernelSummary: String {
         var parts = ["simd \(levelName)"]
         parts.append(amxActive ? "bf16: AMX tiles from \(Linear.amxMinRows) rows" : "bf16: no AMX")
         if bf16DotActive { parts.append("bf16: AVX512-BF16 dot products for 2-\(Linear.gemvRowLimit) rows") }
+        // The measured table (`bf16Product`) at the row counts that matter: decode, guidance pairs, P = 4, prefill.
+        parts.append("bf16 products by rows: " + [1, 2, 8, 600].map { "\($0): \(bf16Product(rows: $0, k: 2048).rawValue)" }.joined(separator: ", "))
         parts.append("bf16 stride-1 conv: \(Conv2D.bf16Path())")
         parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)" : "f32: our kernels + OpenBLAS sgemm")
         return parts.joined(separator: "; ")

@@ -33,24 +33,24 @@ public enum Linear {
         guard activations == .bf16 && weight.dtype == .bf16 else { return applyF32(x, weight: weight, bias: bias) }
         // Activations rounded to bf16, then AMX tiles (from `amxMinRows` rows), bf16 dot products (2–8 rows,
         // AVX512_BF16) or the f32 paths on the rounded values (otherwise): the same numbers up to f32 summation order.
+        // Which kernel: the measured table in `KernelDispatch.bf16Product`.
         let m = x.count / max(k, 1)
-        if usesAMX(rows: m, k: k) {
+        let product = KernelDispatch.bf16Product(rows: m, k: k)
+        if product == .amxTiles {
             return bf16AMX(x, weight: weight, bias: bias)
         }
         let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-        if usesBF16Dot(rows: m) {
-            return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
+        switch product {
+        case .dotProducts: return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
+        case .bf16GEMM: return bf16GEMM(rounded, shape: x.shape, weight: weight, bias: bias)
+        default: return applyF32(Tensor(shape: x.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias)
         }
-        if m > gemvRowLimit && k % 2 == 0 && KernelDispatch.bf16DotActive {
-            return bf16GEMM(rounded, shape: x.shape, weight: weight, bias: bias)
-        }
-        return applyF32(Tensor(shape: x.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias)
     }
 
     /// bf16 dot products pay off for 2–8 rows (compute-bound guidance batches). One row is memory-bound: the f32
     /// one-row kernel on the rounded values streams faster (measured 68 vs 90–96 ms per token at the 1B shape).
     static func usesBF16Dot(rows m: Int) -> Bool {
-        m >= 2 && m <= gemvRowLimit && KernelDispatch.bf16DotActive
+        m >= 2 && m <= gemvRowLimit && KernelDispatch.bf16DotActive   // the table's dot-product rows, where AMX is not asked
     }
 
     /// Fewest activation rows for which AMX tiles beat the other bf16 paths, measured with `janus-bench linear` on
@@ -61,7 +61,7 @@ public enum Linear {
     /// AMX bf16 tiles for `m` rows of width `k`: available, wide enough to pay, and K in whole 32-column tiles
     /// (every Janus width is).
     static func usesAMX(rows m: Int, k: Int) -> Bool {
-        m >= amxMinRows && k % 32 == 0 && KernelDispatch.amxActive
+        KernelDispatch.bf16Product(rows: m, k: k) == .amxTiles
     }
 
     /// f32 activations rounded to bf16 times bf16 weights on AMX tiles: the activations rounded and packed into the
