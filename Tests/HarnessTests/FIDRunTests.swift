@@ -70,6 +70,7 @@ import TestSupport
         func request(_ out: String) -> FIDRun.Request {
             var r = FIDRun.Request(model: .preset("demo"), reference: Self.imagesB)
             r.data = prompts; r.samplesPerPrompt = 2; r.weights = DemoInception.name; r.cacheRoot = nil; r.out = dir.path + "/" + out
+            r.batchImages = 2   // one prompt per generation batch: a stop lands after each prompt
             return r
         }
         // Stopped after the first prompt: its two images are in the journal, no FID yet.

@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
             items.jsonl (the journal: one line per scored item, fsync'd as it finishes), run.json, report.json,
             report.html and generated images in GenEval's layout. Rerunning the same command continues a killed run;
             a folder holding another configuration is refused (--fresh starts over). Ctrl-C stops after the current
-            item (exit 130). --shard i/n (1-based) runs whole work groups g (every question about one image; a GenEval
+            item (exit 130; generation: after the current batch of prompts). --shard i/n (1-based) runs whole work groups g (every question about one image; a GenEval
             prompt) with g mod n = i − 1; it is also read from Slurm
             array jobs (SLURM_ARRAY_TASK_ID/MIN/COUNT) and Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX with
             --shard-count or $JANUS_EVAL_SHARD_COUNT). `janus-eval merge` joins shard folders.
