@@ -32,6 +32,22 @@ struct RunProgressReporter {
         }
     }
 
+    private var batchStart = Date()
+    private var lastStepLine = Date.distantPast
+
+    /// Inside a generation batch (minutes of token steps before its items are scored): which step, and the batch's
+    /// ETA — on a terminal redrawn in place, in logs a line a minute.
+    mutating func generationStep(done: Int, total: Int, prompts: Int) {
+        let now = Date()
+        if done == 1 { batchStart = now }
+        guard done == total || now.timeIntervalSince(lastStepLine) >= (terminal ? 0.5 : 60) else { return }
+        lastStepLine = now
+        let elapsed = now.timeIntervalSince(batchStart)
+        let eta = done > 1 ? elapsed / Double(done - 1) * Double(total - done) : 0
+        let line = "\(label) generating \(prompts) prompt\(prompts == 1 ? "" : "s") together: step \(done)/\(total), batch ETA \(Self.duration(eta))"
+        FileStandardError.write(terminal ? "\r\(line)   " : line + "\n")
+    }
+
     static func duration(_ s: Double) -> String {
         guard s.isFinite, s > 0 else { return "0s" }
         if s < 90 { return String(format: "%.0fs", s) }

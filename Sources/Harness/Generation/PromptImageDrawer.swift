@@ -18,6 +18,8 @@ public struct PromptImageDrawer {
     public var saveNoise = false
     public var imageFolder: String
     public var noiseFolder: String
+    /// Told (step, steps, prompts) after each token or flow step of a generation batch, for progress.
+    public var onStep: ((Int, Int, Int) -> Void)?
 
     public init(model: any TextToImage, seed: UInt64, cfgWeight: Float, temperature: Float, steps: Int? = nil,
                 initNoiseDir: String? = nil, saveNoise: Bool = false, imageFolder: String, noiseFolder: String = "") {
@@ -64,7 +66,8 @@ public struct PromptImageDrawer {
                 requests.append((j, request))
             } catch { results[j] = .failure(error) }
         }
-        let generated = model.generate(batch: requests.map(\.request), onStep: { _, _ in })
+        let count = requests.count
+        let generated = model.generate(batch: requests.map(\.request), onStep: { done, total in onStep?(done, total, count) })
         for ((j, _), outcome) in zip(requests, generated) {
             results[j] = Result { try write(jobs[j], try outcome.get()) }
         }

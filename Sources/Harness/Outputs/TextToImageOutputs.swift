@@ -31,6 +31,8 @@ public final class TextToImageOutputs: ItemOutputSource {
     /// Prompts generated together as one guidance batch (`--batch-images` ÷ samples per prompt; cross-prompt
     /// batching). The images do not depend on it.
     public var promptsInFlight = 1
+    /// Told (step, steps, prompts) after each step of a generation batch (the CLI's progress line).
+    public var onStep: ((Int, Int, Int) -> Void)?
 
     /// - Parameter metadata: the prompt record (one JSON line) of a prompt index, written beside its images.
     public init(model: any TextToImage, name: String, configuration: JSONObject, imageFolder: String, detections: any DetectionProvider,
@@ -53,8 +55,10 @@ public final class TextToImageOutputs: ItemOutputSource {
 
     /// The generation step, as FID's generation run shares it.
     public var drawer: PromptImageDrawer {
-        PromptImageDrawer(model: model, seed: seed, cfgWeight: cfgWeight, temperature: temperature, steps: steps,
-                          initNoiseDir: initNoiseDir, saveNoise: saveNoise, imageFolder: imageFolder, noiseFolder: noiseFolder)
+        var drawer = PromptImageDrawer(model: model, seed: seed, cfgWeight: cfgWeight, temperature: temperature, steps: steps,
+                                       initNoiseDir: initNoiseDir, saveNoise: saveNoise, imageFolder: imageFolder, noiseFolder: noiseFolder)
+        drawer.onStep = onStep
+        return drawer
     }
 
     public var groupsPerCall: Int { model.batchesPrompts ? max(1, promptsInFlight) : 1 }

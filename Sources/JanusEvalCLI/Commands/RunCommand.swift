@@ -149,6 +149,7 @@ struct RunCommand: ParsableCommand {
             StopSignal.install()
             if runner.shard.isWhole == false { FileStandardError.write("shard \(runner.shard) of \(suite)\n") }
             var progress = RunProgressReporter(label: suite)
+            (runner.source as? TextToImageOutputs)?.onStep = { progress.generationStep(done: $0, total: $1, prompts: $2) }
             outcome = try runner.run { progress.update($0) }
         } catch let error as HarnessError {
             FileStandardError.write("janus-eval run: \(error)\n")
