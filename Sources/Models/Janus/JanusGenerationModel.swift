@@ -93,7 +93,9 @@ public final class JanusGenerationModel: @unchecked Sendable {
         let groups = jobs.map { 2 * $0.images }, rows = groups.reduce(0, +)
         let starts = groups.reduce(into: [0]) { $0.append($0.last! + $1) }
         let longest = jobs.map(\.promptIDs.count).max()!
-        let cache = LlamaBatchCache(config: config.languageConfig, rowGroups: groups, capacity: longest + tokensPerImage,
+        let n = min(tokensPerImage, max(1, stepLimit ?? tokensPerImage))
+        // Room for the positions the steps reach (all of an image's unless a benchmark stops early).
+        let cache = LlamaBatchCache(config: config.languageConfig, rowGroups: groups, capacity: longest + n,
                                     precision: language.precision)
         var hidden = Tensor(zeros: [rows, 1, h])
         for (j, job) in jobs.enumerated() {
@@ -120,7 +122,6 @@ public final class JanusGenerationModel: @unchecked Sendable {
                 generators.append(g); temperatures.append(t)
             } else { generators.append([]); temperatures.append(1) }
         }
-        let n = min(tokensPerImage, max(1, stepLimit ?? tokensPerImage))
         let table = genEmbed.toF32(), e = genEmbed.shape[1]
         let vocabulary = headOut.shape[0]
         for step in 0..<n {
