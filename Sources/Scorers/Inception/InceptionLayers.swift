@@ -161,7 +161,7 @@ struct InceptionB {
         let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
         ops.apply(branch3x3, x, into: out, channelOffset: 0)
         ops.apply(branch3x3dbl_3, ops.apply(branch3x3dbl_2, ops.apply(branch3x3dbl_1, x)), into: out, channelOffset: branch3x3.outChannels)
-        ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3.outChannels + branch3x3dbl_3.outChannels)
+        ChannelMajor.maxPool(x, kernel: 3, stride: 2, into: out, channelOffset: branch3x3.outChannels + branch3x3dbl_3.outChannels)
         return out
     }
 }
@@ -244,7 +244,7 @@ struct InceptionD {
         let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
         ops.apply(branch3x3_2, ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         ops.apply(b7[2], ops.apply(b7[1], ops.apply(b7[0], ChannelMajor.channels(h, split.0, split.1))), into: out, channelOffset: branch3x3_2.outChannels)
-        ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3_2.outChannels + b7[2].outChannels)
+        ChannelMajor.maxPool(x, kernel: 3, stride: 2, into: out, channelOffset: branch3x3_2.outChannels + b7[2].outChannels)
         return out
     }
 }
