@@ -54,7 +54,7 @@ public enum ChannelMajor {
         /// x: [Cin, B, H, W] → a new [Cout, B, H', W'].
         public func callAsFunction(_ x: Tensor) -> Tensor {
             let (oh, ow) = outputSize(height: x.shape[2], width: x.shape[3])
-            let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
+            let out = ChannelMajor.output([outChannels, x.shape[1], oh, ow])
             apply(x, into: out, channelOffset: 0)
             return out
         }
@@ -147,7 +147,7 @@ public enum ChannelMajor {
         precondition(x.rank == 4 && x.dtype == .f32)
         let oh = (x.shape[2] + 2 * p - k) / s + 1, ow = (x.shape[3] + 2 * p - k) / s + 1
         precondition(oh > 0 && ow > 0, "pool: output would be empty")
-        let out = Tensor(uninitialized: [x.shape[0], x.shape[1], oh, ow])
+        let out = ChannelMajor.output([x.shape[0], x.shape[1], oh, ow])
         pool(x, kernel: k, stride: s, padding: p, average: average, into: out, channelOffset: 0)
         return out
     }
@@ -193,7 +193,7 @@ public enum ChannelMajor {
     public static func swapBatchAndChannels(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.dtype == .f32)
         let (n0, n1, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        let out = Tensor(uninitialized: [n1, n0, x.shape[2], x.shape[3]])
+        let out = ChannelMajor.output([n1, n0, x.shape[2], x.shape[3]])
         x.withFloats { px in out.withMutableFloats { py in
             let src = px.baseAddress!, dst = py.baseAddress!
             Parallel.forEachChunk(n0 * n1, minChunk: max(1, (1 << 18) / max(plane, 1))) { range in
@@ -204,6 +204,13 @@ public enum ChannelMajor {
             }
         } }
         return out
+    }
+
+    /// A new f32 tensor of `shape` for a kernel's output, contents unspecified: from `TensorArena.current` when the
+    /// caller set one (the Inception forward), else a fresh tensor.
+    public static func output(_ shape: [Int]) -> Tensor {
+        if let arena = TensorArena.current { return arena.tensor(shape) }
+        return Tensor(uninitialized: shape)
     }
 
     /// Channels `start ..< start + count` of a channel-major tensor, as a view (no copy).
