@@ -90,20 +90,22 @@ void pool_plane(const float *in, int h, int w, float *out, int oh, int ow, int k
     }
 }
 
-// Floats of the padded stack (and of the result grid) of the stride-1 path: 32 KiB each, in L1/L2.
-#define POOL_STACK 8192
+// Floats of the padded stack (and of the result grid) of the stride-1 path: 16 KiB each, in L1 (and small enough
+// for any thread's stack), and the widest output row it takes.
+#define POOL_STACK 4096
+#define POOL_COLUMNS 512
 
 // Stride 1, padding p: `planes` planes at `in` (h × w each) → out (oh × ow each), in groups that fit the stack.
 // Returns 0 (nothing done) when one padded plane does not fit.
 static inline __attribute__((always_inline))
 int pool_planes_stride1(const float *in, int planes, int h, int w, float *out, int oh, int ow, int k, int p, int average) {
     const int hp = h + 2 * p, wp = w + 2 * p, padded = hp * wp;
-    if (padded > POOL_STACK || oh != hp - k + 1 || ow != wp - k + 1) return 0;
+    if (padded > POOL_STACK || ow > POOL_COLUMNS || oh != hp - k + 1 || ow != wp - k + 1) return 0;
     float stack[POOL_STACK], grid[POOL_STACK];
     const float pad = average ? 0.0f : -__builtin_inff();
     const int group = POOL_STACK / padded;
     // Positions inside the plane per output column (the average's divisor is rows · columns, as the clipped window's).
-    int columns[POOL_STACK];
+    int columns[POOL_COLUMNS];
     for (int ox = 0; ox < ow; ox++) {
         const int x0 = ox - p < 0 ? 0 : ox - p, x1 = ox - p + k > w ? w : ox - p + k;
         columns[ox] = x1 - x0;
