@@ -1,4 +1,5 @@
 import CKernels
+import Synchronization
 
 /// Convolution and pooling on channel-major batches: a tensor [C, B, H, W] (each channel's planes of the whole
 /// batch side by side), so that one convolution is one matrix product [Cout × Cin·kh·kw] · [Cin·kh·kw × B·H'·W']
@@ -53,7 +54,7 @@ public enum ChannelMajor {
         /// x: [Cin, B, H, W] → a new [Cout, B, H', W'].
         public func callAsFunction(_ x: Tensor) -> Tensor {
             let (oh, ow) = outputSize(height: x.shape[2], width: x.shape[3])
-            let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
+            let out = ChannelMajor.output([outChannels, x.shape[1], oh, ow])
             apply(x, into: out, channelOffset: 0)
             return out
         }
@@ -70,55 +71,29 @@ public enum ChannelMajor {
             let tile = ChannelMajor.tileColumns(depth: direct ? 0 : depth, columns: columns)
             let tiles = (columns + tile - 1) / tile
             let (kh, kw, sh, sw, ph, pw) = (kernel.h, kernel.w, stride.h, stride.w, padding.h, padding.w)
-            let relu = self.relu, cout = outChannels, cin = inChannels
+            let relu: Int32 = self.relu ? 1 : 0, cout = outChannels, cin = inChannels
+            let level = Int32(KernelDispatch.level)
             x.withFloats { px in weight.withFloats { pw8 in bias.withFloats { pb in out.withMutableFloats { py in
                 let src = px.baseAddress!, a = pw8.baseAddress!, bias = pb.baseAddress!
                 let dst = py.baseAddress! + channelOffset * columns
                 Parallel.withBLASThreads(1) {
-                    Parallel.forEachChunk(tiles) { range in
+                    ChannelMajor.forEachItem(tiles) { next in
                         let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: depth * tile)
                         defer { scratch?.deallocate() }
-                        for t in range {
+                        while let t = next() {
                             let p0 = t * tile, n = min(tile, columns - p0)
                             let b: UnsafePointer<Float>, ldb: Int
                             if let scratch {
                                 // im2col of this tile: row (c, i, j), column p = (image, oy, ox).
-                                for c in 0..<cin { for i in 0..<kh { for j in 0..<kw {
-                                    let row = scratch + ((c * kh + i) * kw + j) * n
-                                    var p = p0, k = 0
-                                    while k < n {
-                                        let image = p / (oh * ow), rest = p % (oh * ow), oy = rest / ow, ox0 = rest % ow
-                                        let run = min(ow - ox0, n - k)
-                                        let iy = oy * sh - ph + i
-                                        if iy < 0 || iy >= h {
-                                            (row + k).update(repeating: 0, count: run)
-                                        } else {
-                                            let line = src + ((c * batch + image) * h + iy) * w
-                                            // Outputs q of the run read ix = (ox0 + q)·sw − pw + j: inside the row
-                                            // for q in lo..<hi, zero padding either side.
-                                            let lo = min(run, max(0, ceilDiv(pw - j, sw) - ox0))
-                                            let hi = max(lo, min(run, ceilDiv(w + pw - j, sw) - ox0))
-                                            (row + k).update(repeating: 0, count: lo)
-                                            if sw == 1 {
-                                                (row + k + lo).update(from: line + (ox0 + lo - pw + j), count: hi - lo)
-                                            } else {
-                                                for q in lo..<hi { row[k + q] = line[(ox0 + q) * sw - pw + j] }
-                                            }
-                                            (row + k + hi).update(repeating: 0, count: run - hi)
-                                        }
-                                        k += run; p += run
-                                    }
-                                } } }
+                                jk_im2col_channel_major(level, src, Int32(cin), Int32(batch), Int32(h), Int32(w), Int32(kh), Int32(kw),
+                                                        Int32(sh), Int32(sw), Int32(ph), Int32(pw), Int32(oh), Int32(ow), p0, Int32(n), scratch)
                                 b = UnsafePointer(scratch); ldb = n
                             } else {
                                 b = src + p0; ldb = columns
                             }
                             Matmul.gemm(transposeA: false, transposeB: false, m: cout, n: n, k: depth, a: a, lda: depth,
                                         b: b, ldb: ldb, c: dst + p0, ldc: columns)
-                            for o in 0..<cout {
-                                let row = dst + o * columns + p0, v = bias[o]
-                                if relu { for q in 0..<n { row[q] = max(row[q] + v, 0) } } else { for q in 0..<n { row[q] += v } }
-                            }
+                            jk_bias_activation_rows(level, dst + p0, columns, Int32(cout), Int32(n), bias, relu)
                         }
                     }
                 }
@@ -126,8 +101,22 @@ public enum ChannelMajor {
         }
     }
 
-    /// ⌈a / b⌉ for b > 0 and any sign of a.
-    @inline(__always) static func ceilDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? (a + b - 1) / b : -((-a) / b) }
+    /// Runs `body` on up to `Parallel.threadCount` threads; each pulls item indices `0..<count` from a shared counter
+    /// with `next()` until it returns nil. Items go to whichever thread is free (a core taken by another process
+    /// slows the job by its share only, not by a whole static chunk), so every item's work must depend on its index
+    /// alone — which thread runs it never changes a result.
+    static func forEachItem(_ count: Int, _ body: (_ next: () -> Int?) -> Void) {
+        guard count > 0 else { return }
+        let counter = Atomic<Int>(0)
+        Parallel.forEachChunk(min(count, Parallel.threadCount)) { workers in
+            for _ in workers {
+                body {
+                    let i = counter.wrappingAdd(1, ordering: .relaxed).oldValue
+                    return i < count ? i : nil
+                }
+            }
+        }
+    }
 
     /// Output columns per tile: the im2col block (depth × tile floats) stays within ~1 MiB, at least 64 and at most
     /// 2048 columns, a multiple of 16. Depends on the shapes only.
@@ -148,22 +137,40 @@ public enum ChannelMajor {
         pool(x, kernel: k, stride: s, padding: p, average: true)
     }
 
+    /// Max pooling written into channels `channelOffset ..< channelOffset + C` of `out` ([C', B, H', W']): a block's
+    /// pool branch straight into its concatenated output.
+    public static func maxPool(_ x: Tensor, kernel k: Int, stride s: Int, padding p: Int = 0, into out: Tensor, channelOffset: Int) {
+        pool(x, kernel: k, stride: s, padding: p, average: false, into: out, channelOffset: channelOffset)
+    }
+
     private static func pool(_ x: Tensor, kernel k: Int, stride s: Int, padding p: Int, average: Bool) -> Tensor {
+        precondition(x.rank == 4 && x.dtype == .f32)
+        let oh = (x.shape[2] + 2 * p - k) / s + 1, ow = (x.shape[3] + 2 * p - k) / s + 1
+        precondition(oh > 0 && ow > 0, "pool: output would be empty")
+        let out = ChannelMajor.output([x.shape[0], x.shape[1], oh, ow])
+        pool(x, kernel: k, stride: s, padding: p, average: average, into: out, channelOffset: 0)
+        return out
+    }
+
+    private static func pool(_ x: Tensor, kernel k: Int, stride s: Int, padding p: Int, average: Bool, into out: Tensor, channelOffset: Int) {
         precondition(x.rank == 4 && x.dtype == .f32)
         let (c, b, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
-        precondition(oh > 0 && ow > 0, "pool: output would be empty")
-        let out = Tensor(uninitialized: [c, b, oh, ow])
+        precondition(oh > 0 && ow > 0 && out.rank == 4 && out.dtype == .f32 && out.shape[1] == b && out.shape[2] == oh && out.shape[3] == ow
+                     && channelOffset + c <= out.shape[0], "pool: output \(out.shape) cannot hold [\(c), \(b), \(oh), \(ow)] at \(channelOffset)")
+        let level = Int32(KernelDispatch.level)
+        // Groups of planes of about 16 K input values each, handed to whichever thread is free.
+        let group = max(1, (1 << 14) / (h * w)), groups = (c * b + group - 1) / group
         x.withFloats { px in out.withMutableFloats { py in
-            let src = px.baseAddress!, dst = py.baseAddress!
-            Parallel.forEachChunk(c * b, minChunk: 4) { planes in
-                for plane in planes {
-                    jk_pool_plane(src + plane * h * w, Int32(h), Int32(w), dst + plane * oh * ow, Int32(oh), Int32(ow),
-                                  Int32(k), Int32(s), Int32(p), average ? 1 : 0)
+            let src = px.baseAddress!, dst = py.baseAddress! + channelOffset * b * oh * ow
+            forEachItem(groups) { next in
+                while let g = next() {
+                    let first = g * group, count = min(c * b, first + group) - first
+                    jk_pool_planes(level, src + first * h * w, Int32(count), Int32(h), Int32(w), dst + first * oh * ow, Int32(oh), Int32(ow),
+                                   Int32(k), Int32(s), Int32(p), average ? 1 : 0)
                 }
             }
         } }
-        return out
     }
 
     /// Mean over each plane: [C, B, H, W] → row-major [B, C] (Double sums).
@@ -186,13 +193,24 @@ public enum ChannelMajor {
     public static func swapBatchAndChannels(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4 && x.dtype == .f32)
         let (n0, n1, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        let out = Tensor(uninitialized: [n1, n0, x.shape[2], x.shape[3]])
+        let out = ChannelMajor.output([n1, n0, x.shape[2], x.shape[3]])
         x.withFloats { px in out.withMutableFloats { py in
-            for i in 0..<n0 { for j in 0..<n1 {
-                (py.baseAddress! + (j * n0 + i) * plane).update(from: px.baseAddress! + (i * n1 + j) * plane, count: plane)
-            } }
+            let src = px.baseAddress!, dst = py.baseAddress!
+            Parallel.forEachChunk(n0 * n1, minChunk: max(1, (1 << 18) / max(plane, 1))) { range in
+                for ij in range {
+                    let (i, j) = (ij / n1, ij % n1)
+                    (dst + (j * n0 + i) * plane).update(from: src + (i * n1 + j) * plane, count: plane)
+                }
+            }
         } }
         return out
+    }
+
+    /// A new f32 tensor of `shape` for a kernel's output, contents unspecified: from `TensorArena.current` when the
+    /// caller set one (the Inception forward), else a fresh tensor.
+    public static func output(_ shape: [Int]) -> Tensor {
+        if let arena = TensorArena.current { return arena.tensor(shape) }
+        return Tensor(uninitialized: shape)
     }
 
     /// Channels `start ..< start + count` of a channel-major tensor, as a view (no copy).
@@ -207,7 +225,13 @@ public enum ChannelMajor {
         precondition(x.rank == 4 && Array(x.shape.dropFirst()) == Array(out.shape.dropFirst()) && offset + x.shape[0] <= out.shape[0])
         let per = x.count / max(x.shape[0], 1)
         x.withFloats { px in out.withMutableFloats { py in
-            (py.baseAddress! + offset * per).update(from: px.baseAddress!, count: x.count)
+            let src = px.baseAddress!, dst = py.baseAddress! + offset * per
+            // Slices of at least 1 MiB, one per thread.
+            let slice = 1 << 18, slices = (x.count + slice - 1) / slice
+            Parallel.forEachChunk(slices) { range in
+                let lo = range.lowerBound * slice, hi = min(x.count, range.upperBound * slice)
+                (dst + lo).update(from: src + lo, count: hi - lo)
+            }
         } }
     }
 }

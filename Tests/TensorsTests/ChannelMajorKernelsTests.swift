@@ -59,6 +59,25 @@ import Tensors
         }
     }
 
+    /// The C im2col and bias + ReLU (Sources/CKernels/im2col.c) only copy and add, so every SIMD level gives the same
+    /// bits: the portable loops, and at the AVX-512 level the masked chunk path (rows up to 192 outputs, strides 1
+    /// and 2) and its fallback (a row of 199 outputs at stride 2, stride 3).
+    @Test func convolutionIsBitIdenticalAtEveryKernelLevel() {
+        var rng = TestRandom(seed: 25)
+        let cases = Self.cases + [(2, 2, 5, 399, 3, 3, 3, (2, 2), (1, 1)), (1, 3, 4, 200, 2, 1, 7, (1, 1), (0, 3))]
+        for (b, cin, h, w, cout, kh, kw, stride, pad) in cases {
+            let x = ChannelMajor.swapBatchAndChannels(Tensor(shape: [b, cin, h, w], floats: Self.random(b * cin * h * w, &rng)))
+            let conv = ChannelMajor.Convolution(weight: Tensor(shape: [cout, cin, kh, kw], floats: Self.random(cout * cin * kh * kw, &rng)),
+                                                bias: Tensor(shape: [cout], floats: Self.random(cout, &rng).map { $0 - 0.5 }),
+                                                stride: stride, padding: pad, relu: true)
+            let levels = [0, 2, 3].filter { $0 <= KernelDispatch.detectedLevel }
+            let outputs = levels.map { level in KernelDispatch.withForcedLevel(level) { conv(x).toFloats().map(\.bitPattern) } }
+            for (level, out) in zip(levels, outputs) {
+                #expect(out == outputs[0], "\(b)×\(cin)×\(h)×\(w) → \(cout) k\(kh)×\(kw) s\(stride) p\(pad): level \(level) differs from level \(levels[0])")
+            }
+        }
+    }
+
     @Test func convolutionWritesIntoAChannelRangeAndStackingEqualsSeparate() {
         var rng = TestRandom(seed: 22)
         let (b, cin, h, w) = (2, 5, 6, 7)
@@ -86,12 +105,20 @@ import Tensors
         var values = Self.random(c * b * side * side, &rng)
         let nanIndex = side * side + (side / 2) * side + side / 3
         values[nanIndex] = .nan
+        // Signed zeros, an infinity and negative values: the padded stride-1 path adds +0 and compares −inf where the
+        // scalar loop skips, which must change no bit (a sum from +0 is never −0; −inf never wins a max).
+        for i in stride(from: 0, to: values.count, by: 7) { values[i] = -0.0 }
+        for i in stride(from: 3, to: values.count, by: 11) { values[i] = -values[i] }
+        values[values.count - 1 - side] = .infinity
         let x = Tensor(shape: [c, b, side, side], floats: values)
-        for (k, s, p, average) in [(3, 1, 1, false), (3, 1, 1, true), (3, 2, 0, false), (3, 2, 1, true), (5, 1, 2, true)] {
+        for level in [0, 2, 3].filter({ $0 <= KernelDispatch.detectedLevel }) {
+        for (k, s, p, average) in [(3, 1, 1, false), (3, 1, 1, true), (3, 2, 0, false), (3, 2, 1, true), (5, 1, 2, true), (2, 2, 0, false)] {
             let oh = (side + 2 * p - k) / s + 1
             guard oh > 0 else { continue }
-            let got = (average ? ChannelMajor.averagePoolExcludingPadding(x, kernel: k, stride: s, padding: p)
-                : ChannelMajor.maxPool(x, kernel: k, stride: s, padding: p)).toFloats()
+            let got = KernelDispatch.withForcedLevel(level) {
+                (average ? ChannelMajor.averagePoolExcludingPadding(x, kernel: k, stride: s, padding: p)
+                    : ChannelMajor.maxPool(x, kernel: k, stride: s, padding: p)).toFloats()
+            }
             var ref = [Float]()
             for plane in 0..<(c * b) { for y in 0..<oh { for xx in 0..<oh {
                 let y0 = max(y * s - p, 0), y1 = min(y * s - p + k, side), x0 = max(xx * s - p, 0), x1 = min(xx * s - p + k, side)
@@ -104,7 +131,8 @@ import Tensors
                 ref.append(average ? sum / Float((y1 - y0) * (x1 - x0)) : m)
             } } }
             let same = zip(got, ref).filter { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }.count
-            #expect(got.count == ref.count && same == ref.count, "side \(side) k\(k) s\(s) p\(p) average \(average): \(ref.count - same) outputs differ")
+            #expect(got.count == ref.count && same == ref.count, "level \(level) side \(side) k\(k) s\(s) p\(p) average \(average): \(ref.count - same) outputs differ")
+        }
         }
     }
 

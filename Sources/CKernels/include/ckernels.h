@@ -126,9 +126,18 @@ int jk_gemm_f32x3_amx(const uint16_t *W, int K, const uint16_t *packed3, int M, 
                       const float *bias);
 
 /// Max (average = 0) or average pooling (average = 1, dividing by the positions inside the plane:
-/// count_include_pad=False) of one h × w plane into oh × ow, kernel k × k, stride s, padding p; padded positions
-/// never win a max; a NaN in a window wins it. Sums and comparisons run in window order (y, then x).
-void jk_pool_plane(const float *in, int h, int w, float *out, int oh, int ow, int k, int s, int p, int average);
+/// count_include_pad=False) of `planes` consecutive h × w planes into oh × ow each, kernel k × k, stride s, padding p;
+/// padded positions never win a max; a NaN in a window wins it. Sums and comparisons run in window order (y, then x),
+/// the same bits at every level.
+void jk_pool_planes(int level, const float *in, int planes, int h, int w, float *out, int oh, int ow, int k, int s, int p, int average);
+
+/// im2col of one tile of a channel-major convolution: src [cin, batch, h, w]; output columns p0 ..< p0 + n of the
+/// grid (image, oy, ox) of oh × ow; dst rows (c, i, j) of n values each (zero where the kernel reads padding).
+void jk_im2col_channel_major(int level, const float *src, int cin, int batch, int h, int w, int kh, int kw, int sh, int sw,
+                             int ph, int pw, int oh, int ow, long p0, int n, float *dst);
+
+/// rows × n values at c (row pitch ldc): + bias[row], then, with relu, Swift's max(x, 0) (0 when 0 >= x).
+void jk_bias_activation_rows(int level, float *c, long ldc, int rows, int n, const float *bias, int relu);
 
 /// Values jk_conv_amx_pack_weights writes: ceil(cout/16) · kh·kw · ceil(cin/32) tiles of 16 × 32 bf16.
 size_t jk_conv_amx_weight_count(int cout, int cin, int kh, int kw);

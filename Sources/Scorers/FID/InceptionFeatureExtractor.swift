@@ -83,7 +83,7 @@ public final class InceptionFeatureExtractor {
     public func features(files: [String], ids: [String]? = nil, progress: (Progress) -> Void = { _ in }) throws -> FeatureSet {
         let start = Date()
         var rows = [[Float]?](repeating: nil, count: files.count)
-        var pending: [(index: Int, digest: String, input: [Float])] = []
+        var pending: [(index: Int, digest: String, data: Data)] = []
         var fromCache = 0, computed = 0, done = 0
         func report() {
             let elapsed = Date().timeIntervalSince(start)
@@ -93,10 +93,8 @@ public final class InceptionFeatureExtractor {
         }
         func flush() throws {
             guard !pending.isEmpty else { return }
-            let size = InceptionV3.inputSize
-            var batch = [Float](); batch.reserveCapacity(pending.count * 3 * size * size)
-            for p in pending { batch += p.input }
-            let out = network.features(Tensor(shape: [pending.count, 3, size, size], floats: batch), block: block)
+            let input = try batchInput(pending.map { ($0.data, files[$0.index]) })
+            let out = network.features(input, block: block)
             for (p, row) in zip(pending, out) {
                 rows[p.index] = row
                 try cache?.store(row, imageDigest: p.digest)
@@ -119,12 +117,36 @@ public final class InceptionFeatureExtractor {
                 let ext = (file as NSString).pathExtension
                 throw InceptionError.unsupportedImage(file: file, detail: "janus-eval reads PNG and JPEG images (found by their signature); this .\(ext) file is neither — convert it to PNG (e.g. with Pillow: Image.open(f).convert('RGB').save(g))")
             }
-            let image = try ImageDecoder.decode(data, file: file)
-            pending.append((i, digest, mode.input(image)))
+            pending.append((i, digest, data))
             if pending.count == batchSize { try flush() }
         }
         try flush()
         if done == files.count { report() }
         return FeatureSet(ids: ids ?? files, features: rows.map { $0! }, fromCache: fromCache, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// The network's input [B, 3, 299, 299] for a batch of encoded images: decoded and preprocessed in parallel
+    /// (each image on one thread, written into its own slot, so nothing depends on the split); the first failure in
+    /// file order is thrown.
+    func batchInput(_ images: [(data: Data, file: String)]) throws -> Tensor {
+        let size = InceptionV3.inputSize, per = 3 * size * size
+        let input = Tensor(uninitialized: [images.count, 3, size, size])
+        var failures = [Error?](repeating: nil, count: images.count)
+        let mode = self.mode
+        input.withMutableFloats { dst in failures.withUnsafeMutableBufferPointer { failed in
+            Parallel.forEachChunk(images.count) { range in
+                for j in range {
+                    do {
+                        let values = mode.input(try ImageDecoder.decode(images[j].data, file: images[j].file))
+                        precondition(values.count == per, "preprocessing made \(values.count) values, not \(per)")
+                        values.withUnsafeBufferPointer { (dst.baseAddress! + j * per).update(from: $0.baseAddress!, count: per) }
+                    } catch {
+                        failed[j] = error
+                    }
+                }
+            }
+        } }
+        if let first = failures.compactMap({ $0 }).first { throw first }
+        return input
     }
 }

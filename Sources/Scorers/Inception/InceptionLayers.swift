@@ -129,7 +129,7 @@ struct InceptionA {
 
     func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let h = ops.heads(heads, parts: headParts, x)
-        let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
+        let out = ChannelMajor.output([outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
         ops.apply(branch5x5_2, ChannelMajor.channels(h, split.0, split.1), into: out, channelOffset: offset)
@@ -158,10 +158,10 @@ struct InceptionB {
 
     func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let (oh, ow) = branch3x3.convolution.outputSize(height: x.shape[2], width: x.shape[3])
-        let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
+        let out = ChannelMajor.output([outChannels, x.shape[1], oh, ow])
         ops.apply(branch3x3, x, into: out, channelOffset: 0)
         ops.apply(branch3x3dbl_3, ops.apply(branch3x3dbl_2, ops.apply(branch3x3dbl_1, x)), into: out, channelOffset: branch3x3.outChannels)
-        ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3.outChannels + branch3x3dbl_3.outChannels)
+        ChannelMajor.maxPool(x, kernel: 3, stride: 2, into: out, channelOffset: branch3x3.outChannels + branch3x3dbl_3.outChannels)
         return out
     }
 }
@@ -199,7 +199,7 @@ struct InceptionC {
 
     func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let h = ops.heads(heads, parts: headParts, x)
-        let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
+        let out = ChannelMajor.output([outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
         ops.apply(b7[1], ops.apply(b7[0], ChannelMajor.channels(h, split.0, split.1)), into: out, channelOffset: offset)
@@ -241,10 +241,10 @@ struct InceptionD {
     func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let h = ops.heads(heads, parts: headParts, x)
         let (oh, ow) = branch3x3_2.convolution.outputSize(height: x.shape[2], width: x.shape[3])
-        let out = Tensor(uninitialized: [outChannels, x.shape[1], oh, ow])
+        let out = ChannelMajor.output([outChannels, x.shape[1], oh, ow])
         ops.apply(branch3x3_2, ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         ops.apply(b7[2], ops.apply(b7[1], ops.apply(b7[0], ChannelMajor.channels(h, split.0, split.1))), into: out, channelOffset: branch3x3_2.outChannels)
-        ChannelMajor.copy(ChannelMajor.maxPool(x, kernel: 3, stride: 2), into: out, channelOffset: branch3x3_2.outChannels + b7[2].outChannels)
+        ChannelMajor.maxPool(x, kernel: 3, stride: 2, into: out, channelOffset: branch3x3_2.outChannels + b7[2].outChannels)
         return out
     }
 }
@@ -280,7 +280,7 @@ struct InceptionE {
 
     func callAsFunction(_ x: Tensor, _ ops: some InceptionConvolutions) -> Tensor {
         let h = ops.heads(heads, parts: headParts, x)
-        let out = Tensor(uninitialized: [outChannels] + Array(x.shape.dropFirst()))
+        let out = ChannelMajor.output([outChannels] + Array(x.shape.dropFirst()))
         ChannelMajor.copy(ChannelMajor.channels(h, 0, split.0), into: out, channelOffset: 0)
         var offset = split.0
         let t = ChannelMajor.channels(h, split.0, split.1)

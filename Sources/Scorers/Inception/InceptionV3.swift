@@ -85,8 +85,16 @@ public final class InceptionV3: @unchecked Sendable {
     /// Features of `block` for a batch: input NCHW [B, 3, 299, 299] (normalised), output B rows of the block's width.
     public func features(_ input: Tensor, block: Int) -> [[Float]] { forward(input, block: block, FoldedConvolutions()) }
 
-    /// The forward pass with the convolutions applied by `ops` (inference, or BatchNorm calibration).
+    /// Activation blocks reused from batch to batch (see `TensorArena`).
+    let arena = TensorArena()
+
+    /// The forward pass with the convolutions applied by `ops` (inference, or BatchNorm calibration); every
+    /// activation comes from the network's arena.
     func forward(_ input: Tensor, block: Int, _ ops: some InceptionConvolutions) -> [[Float]] {
+        TensorArena.$current.withValue(arena) { forwardInArena(input, block: block, ops) }
+    }
+
+    private func forwardInArena(_ input: Tensor, block: Int, _ ops: some InceptionConvolutions) -> [[Float]] {
         precondition(input.rank == 4 && input.shape[1] == 3 && (0...3).contains(block), "Inception: NCHW RGB input, block 0…3")
         var x = ChannelMajor.swapBatchAndChannels(input)
         x = ChannelMajor.maxPool(ops.apply(conv2b, ops.apply(conv2a, ops.apply(conv1a, x))), kernel: 3, stride: 2)
