@@ -15,10 +15,7 @@ import Tensors
 enum BatchedGenerationBenchmark {
     static func run(_ report: inout BenchmarkReport) {
         let env = ProcessInfo.processInfo.environment
-        guard let folder = env["JANUS_BENCH_WEIGHTS"] else {
-            print("batch: set JANUS_BENCH_WEIGHTS to a model folder (e.g. one made by tools/reference/make_fullsize_checkpoint.py)")
-            return
-        }
+        guard let folder = JanusModelBenchmark.weightsFolder("batch") else { return }
         let inFlight = (env["JANUS_BENCH_IN_FLIGHT"] ?? "1,4,8,16").split(separator: ",").compactMap { Int($0) }.sorted()
         let steps = max(3, Int(env["JANUS_BENCH_STEPS"] ?? "") ?? 8)
         let promptFile = env["JANUS_BENCH_PROMPTS"] ?? "suites/geneval/generation_prompts.txt"

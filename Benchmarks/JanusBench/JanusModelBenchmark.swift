@@ -14,10 +14,7 @@ import Tensors
 enum JanusModelBenchmark {
     static func run(_ report: inout BenchmarkReport) {
         let env = ProcessInfo.processInfo.environment
-        guard let folder = env["JANUS_BENCH_WEIGHTS"] else {
-            print("janus: set JANUS_BENCH_WEIGHTS to a model folder (e.g. one made by tools/reference/make_fullsize_checkpoint.py)")
-            return
-        }
+        guard let folder = weightsFolder("janus") else { return }
         let url = URL(fileURLWithPath: folder)
         let steps = Int(env["JANUS_BENCH_STEPS"] ?? "") ?? 16
         let parallel = (env["JANUS_BENCH_PARALLEL"] ?? "1,2,4").split(separator: ",").compactMap { Int($0) }
@@ -124,6 +121,15 @@ enum JanusModelBenchmark {
                             ("seconds", format(Date().timeIntervalSince(start), 2))])
             }
         }
+    }
+
+    /// $JANUS_BENCH_WEIGHTS, or nil after saying how to set it (CI has no full-size checkpoint).
+    static func weightsFolder(_ benchmark: String) -> String? {
+        guard let folder = ProcessInfo.processInfo.environment["JANUS_BENCH_WEIGHTS"] else {
+            print("\(benchmark): set JANUS_BENCH_WEIGHTS to a model folder (e.g. one made by tools/reference/make_fullsize_checkpoint.py)")
+            return nil
+        }
+        return folder
     }
 
     /// $JANUS_BENCH_PRECISION (f32 when unset); anything else is an error, not a silent f32.
