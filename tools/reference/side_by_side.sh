@@ -42,7 +42,7 @@ ours, theirs = {}, {}
 def add(key, precision, value):
     ours.setdefault((key, precision), []).append(value)
 for r in range(1, rounds + 1):
-    for path in sorted(out.glob(f"janus-{r}-*.json")):
+    for path in sorted(out.glob(f"janus-{r}-*.json")) + sorted(out.glob(f"batch-{r}-*.json")):
         for row in json.loads(path.read_text()):
             b, p = row["benchmark"], row.get("precision", "")
             if b == "janus_understanding":
