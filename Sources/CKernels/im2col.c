@@ -5,6 +5,17 @@
 
 static inline __attribute__((always_inline)) int ceil_div(int a, int b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 
+// Outputs q of a run of `run` outputs from ox0 read input column ix = (ox0 + q)·sw − pw + j: inside the row
+// (0 <= ix < w) for q in lo ..< hi, clamped to the run.
+static inline __attribute__((always_inline)) void inside_span(int w, int sw, int pw, int j, int ox0, int run, int *lo, int *hi) {
+    int a = ceil_div(pw - j, sw) - ox0, b = ceil_div(w + pw - j, sw) - ox0;
+    if (a < 0) a = 0;
+    if (a > run) a = run;
+    if (b > run) b = run;
+    if (b < a) b = a;
+    *lo = a; *hi = b;
+}
+
 static inline __attribute__((always_inline))
 void im2col_tile(const float *src, int cin, int batch, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                  int oh, int ow, long p0, int n, float *dst) {
@@ -15,12 +26,8 @@ void im2col_tile(const float *src, int cin, int batch, int h, int w, int kh, int
     for (int k = 0; k < n;) {
         const int run = ow - ox0 < n - k ? ow - ox0 : n - k;
         for (int j = 0; j < kw; j++) {
-            // Outputs q of the run read ix = (ox0 + q)·sw − pw + j: inside the row for q in lo ..< hi.
-            int lo = ceil_div(pw - j, sw) - ox0, hi = ceil_div(w + pw - j, sw) - ox0;
-            if (lo < 0) lo = 0;
-            if (lo > run) lo = run;
-            if (hi > run) hi = run;
-            if (hi < lo) hi = lo;
+            int lo, hi;
+            inside_span(w, sw, pw, j, ox0, run, &lo, &hi);
             const long offset = (long)ox0 * sw - pw + j;
             for (int c = 0; c < cin; c++) {
                 const float *channel = src + (long)(c * batch + image) * h * w;
@@ -87,11 +94,8 @@ static void im2col_avx512(const float *src, int cin, int batch, int h, int w, in
             lanes[ch] = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
         }
         for (int j = 0; j < kw; j++) {
-            int lo = ceil_div(pw - j, sw) - ox0, hi = ceil_div(w + pw - j, sw) - ox0;
-            if (lo < 0) lo = 0;
-            if (lo > run) lo = run;
-            if (hi > run) hi = run;
-            if (hi < lo) hi = lo;
+            int lo, hi;
+            inside_span(w, sw, pw, j, ox0, run, &lo, &hi);
             for (int ch = 0; ch < chunks; ch++) {
                 // Lanes q = 16·ch + l with lo <= q < hi read the input.
                 unsigned m = 0;
