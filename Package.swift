@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "ScorersTests", dependencies: ["TestSupport", "Scorers", "Formats", "Tensors"], path: "Tests/ScorersTests"),
         .testTarget(name: "SuitesTests", dependencies: ["TestSupport", "Suites", "Scorers", "Formats"],
                     path: "Tests/SuitesTests"),
-        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Scorers", "Formats"], path: "Tests/HarnessTests"),
+        .testTarget(name: "HarnessTests", dependencies: ["TestSupport", "Harness", "Suites", "Scorers", "Models", "Formats"], path: "Tests/HarnessTests"),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "JanusEvalCLI", "Formats", "Scorers"], path: "Tests/CLITests"),
 
         // Fuzzing (Fuzz/README.md, tools/fuzz): one target per reader in FuzzTargets; janus-fuzz runs them under libFuzzer

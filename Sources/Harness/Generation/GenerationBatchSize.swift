@@ -28,6 +28,14 @@ public struct GenerationBatchSize: Sendable, Equatable {
         if let requested {
             guard requested >= 1 else { throw HarnessError.usage("--batch-images must be at least 1, not \(requested)") }
             let prompts = max(1, requested / samples)
+            // Refused before any work when even its KV cache cannot fit (every batch would fail).
+            if prompts > 1, let perPrompt = model.batchBytes(images: samples, promptTokens: sizingPromptTokens),
+               let (free, source) = try available ?? MemoryBudget.available(), prompts * perPrompt > free {
+                let fit = max(1, free / max(perPrompt, 1))
+                throw HarnessError.usage("--batch-images \(requested) (\(prompts) prompts of \(samples) images) needs about "
+                                         + "\(MemoryBudget.format(prompts * perPrompt)) of KV cache but \(MemoryBudget.format(free)) is available "
+                                         + "(\(source)); use --batch-images \(fit * samples) or less")
+            }
             return GenerationBatchSize(prompts: prompts, reason: "--batch-images \(requested)"
                                        + (requested % samples == 0 ? "" : " (whole prompts of \(samples) images: \(prompts * samples))"))
         }
