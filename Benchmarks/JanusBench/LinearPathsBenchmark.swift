@@ -36,7 +36,7 @@ enum LinearPathsBenchmark {
         let weights = (0..<count).map { i in
             Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7 &+ i) % 113) * 1e-3 - 0.05 }).toBF16()
         }
-        for rows in [8, 16, 32, 64] {
+        for rows in (ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_ROWS"] ?? "8,16,32,64").split(separator: ",").compactMap({ Int($0) }) {
             let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
             var f32: [Double] = [], amx: [Double] = [], grouped: [Double] = []
             let groups = Array(repeating: 8, count: rows / 8)

@@ -64,4 +64,17 @@ public enum Attention {
         jk_attend_row_split(Int32(KernelDispatch.level), query, keys, values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0,
                             Int32(count), Int32(dim), scale, visible, scratch, out)
     }
+
+    /// `rows` consecutive query rows of one head (`queryStride` floats apart; row r sees `count + r` keys of the two
+    /// segments, keys 0..<`firstCount` at `keys`/`values`), outputs `outStride` apart: a causal run of a prompt's rows
+    /// in one call, each row's result equal to `attendRow`'s with `count + r` bit for bit (the kernel shares every key
+    /// and value load among four rows). `scratch` holds `4 × scratchStride` floats, `scratchStride ≥ count + rows − 1`.
+    public static func attendRows(queries: UnsafePointer<Float>, queryStride: Int, rows: Int, keys: UnsafeRawPointer,
+                                  values: UnsafeRawPointer, firstCount: Int, ownKeys: UnsafeRawPointer, ownValues: UnsafeRawPointer,
+                                  bf16: Bool = false, count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
+                                  scratch: UnsafeMutablePointer<Float>, scratchStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
+        precondition(scratchStride >= count + rows - 1, "attention scratch stride \(scratchStride) < \(count + rows - 1)")
+        jk_attend_rows_split(Int32(KernelDispatch.level), queries, queryStride, Int32(rows), keys, values, Int32(firstCount), ownKeys,
+                             ownValues, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible, scratch, scratchStride, out, outStride)
+    }
 }

@@ -33,6 +33,58 @@ import TestSupport
         }
     }
 
+    /// The kernel that attends a run of causal rows at once (four rows share each key and value load) against the
+    /// one-row kernel, row by row: bit for bit, with f32 and bf16 caches, keys in one segment or two (the split
+    /// before, inside and after the rows' own keys), hidden keys (one row's first keys all hidden), and row counts
+    /// that leave 1–3 rows over.
+    @Test(arguments: [false, true])
+    func attentionOfARunOfRowsEqualsItRowByRow(bf16: Bool) {
+        var rng = TestRandom(seed: 18)
+        for (dim, first, rows, split) in [(128, 1, 9, 0), (128, 300, 11, 310), (128, 37, 4, 37), (128, 20, 7, 5), (128, 1, 1, 1), (64, 9, 6, 4)] {
+            let count = first + rows - 1
+            let q = rng.floats(rows * dim), keysF = rng.floats(count * dim).map { $0 * 3 }, valuesF = rng.floats(count * dim)
+            // bf16 caches hold the bits of bf16 values, f32 caches f32 values.
+            let keys: [UInt8], values: [UInt8]
+            if bf16 {
+                keys = keysF.map { HalfPrecision.bf16Bits(from: $0) }.withUnsafeBytes { Array($0) }
+                values = valuesF.map { HalfPrecision.bf16Bits(from: $0) }.withUnsafeBytes { Array($0) }
+            } else {
+                keys = keysF.withUnsafeBytes { Array($0) }; values = valuesF.withUnsafeBytes { Array($0) }
+            }
+            let element = bf16 ? 2 : 4
+            let mask: [UInt8] = (0..<count).map { $0 % 7 == 2 || $0 < 2 ? 0 : 1 }
+            for level in KernelDispatch.availableLevels {
+                KernelDispatch.withForcedLevel(level) {
+                    for masked in [false, true] {
+                        var want = [Float](repeating: .nan, count: rows * dim), got = want
+                        var scratch = [Float](repeating: 0, count: 4 * count)
+                        keys.withUnsafeBytes { kp in values.withUnsafeBytes { vp in mask.withUnsafeBufferPointer { mp in
+                            q.withUnsafeBufferPointer { qp in
+                                let m = masked ? mp.baseAddress : nil
+                                let (k0, v0) = (kp.baseAddress!, vp.baseAddress!)
+                                let (k1, v1) = (k0 + split * dim * element, v0 + split * dim * element)
+                                for r in 0..<rows {
+                                    want.withUnsafeMutableBufferPointer { w in
+                                        Attention.attendRow(query: qp.baseAddress! + r * dim, keys: k0, values: v0, bf16: bf16,
+                                                            count: first + r, dim: dim, scale: 0.088, visible: m, scratch: &scratch,
+                                                            out: w.baseAddress! + r * dim)
+                                    }
+                                }
+                                Attention.attendRows(queries: qp.baseAddress!, queryStride: dim, rows: rows, keys: k0, values: v0,
+                                                     firstCount: split, ownKeys: k1, ownValues: v1, bf16: bf16, count: first, dim: dim,
+                                                     scale: 0.088, visible: m, scratch: &scratch, scratchStride: count, out: &got,
+                                                     outStride: dim)
+                            }
+                        } } }
+                        let differing = zip(want, got).filter { $0.bitPattern != $1.bitPattern }.count
+                        #expect(differing == 0, "dim \(dim) first \(first) rows \(rows) split \(split) level \(level) masked \(masked): \(differing) of \(want.count) differ")
+                        #expect(!got.contains { $0.isNaN })
+                    }
+                }
+            }
+        }
+    }
+
     @Test(arguments: [DType.f32, .bf16])
     func aPromptRowIsTheSameInsideAnyLargerProduct(dtype: DType) {
         var rng = TestRandom(seed: 17)

@@ -49,6 +49,14 @@ void jk_attend_row_split(int level, const float *q, const void *keys0, const voi
                          const void *values1, int kv_bf16, int total, int dim, float scale, const uint8_t *visible,
                          float *scores, float *out);
 
+/// `rows` consecutive query rows (q_stride floats apart) of one head: row r sees total + r keys of the two segments
+/// (keys 0..<count0 from keys0/values0, the rest from keys1/values1), so a causal run of a prompt's rows is one call.
+/// Each row's result equals jk_attend_row_split's with total + r bit for bit (four rows share each key and value
+/// load). `scores`: 4 × scores_stride floats of scratch, scores_stride ≥ total + rows − 1; outputs out_stride floats apart.
+void jk_attend_rows_split(int level, const float *q, size_t q_stride, int rows, const void *keys0, const void *values0, int count0,
+                          const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
+                          const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride);
+
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 

@@ -86,7 +86,8 @@ public struct LlamaBlock: @unchecked Sendable {
         qs.withFloats { qp in attended.withMutableFloats { out in ks.withFloats { kp in vs.withFloats { vp in
             let (qp, out) = (qp.baseAddress!, out.baseAddress!)
             Parallel.forEachChunk(sequences.count * heads) { pairs in
-                let scores = UnsafeMutablePointer<Float>.allocate(capacity: max(longest, 1))
+                let stride = max(longest, 1)
+                let scores = UnsafeMutablePointer<Float>.allocate(capacity: 4 * stride)
                 defer { scores.deallocate() }
                 for pair in pairs {
                     let s = sequences[pair / heads], hh = pair % heads, kvh = hh / groups
@@ -94,22 +95,17 @@ public struct LlamaBlock: @unchecked Sendable {
                     let ownKeys = UnsafeRawPointer(own.keyBase(layer, s.row, kvh)), ownValues = UnsafeRawPointer(own.valueBase(layer, s.row, kvh))
                     let prefixKeys = prefix.map { UnsafeRawPointer($0.keyBase(layer, 0, kvh)) } ?? ownKeys
                     let prefixValues = prefix.map { UnsafeRawPointer($0.valueBase(layer, 0, kvh)) } ?? ownValues
-                    for i in 0..<s.steps {
-                        let r = s.start + i
-                        let query = qp + (r * heads + hh) * headDim, o = out + r * heads * headDim + hh * headDim
-                        let count = base + s.past + i + 1
-                        let attend = { (mask: UnsafePointer<UInt8>?) in
-                            if prefix == nil {
-                                Attention.attendRow(query: query, keys: ownKeys, values: ownValues, bf16: own.precision == .bf16,
-                                                    count: count, dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
-                            } else {
-                                Attention.attendRow(query: query, keys: prefixKeys, values: prefixValues, firstCount: base,
-                                                    ownKeys: ownKeys, ownValues: ownValues, bf16: own.precision == .bf16, count: count,
-                                                    dim: headDim, scale: scale, visible: mask, scratch: scores, out: o)
-                            }
-                        }
-                        if let visible { visible[s.row].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
+                    // The sequence's rows in one call: row i sees its prefix and own positions up to itself.
+                    let query = qp + (s.start * heads + hh) * headDim, o = out + s.start * heads * headDim + hh * headDim
+                    let count = base + s.past + 1
+                    let attend = { (mask: UnsafePointer<UInt8>?) in
+                        Attention.attendRows(queries: query, queryStride: heads * headDim, rows: s.steps, keys: prefixKeys,
+                                             values: prefixValues, firstCount: prefix == nil ? count + s.steps - 1 : base,
+                                             ownKeys: ownKeys, ownValues: ownValues, bf16: own.precision == .bf16, count: count,
+                                             dim: headDim, scale: scale, visible: mask, scratch: scores, scratchStride: stride,
+                                             out: o, outStride: heads * headDim)
                     }
+                    if let visible { visible[s.row].withUnsafeBufferPointer { attend($0.baseAddress) } } else { attend(nil) }
                 }
             }
         } } } }
