@@ -99,7 +99,10 @@ public enum Linear {
             let done = jk_gemm_bf16_amx_shared(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n), b, next)
             precondition(done == 1, "AMX product refused after the checks passed")
         }
-        withExtendedLifetime((biasF32, packedTensor)) {}
+        // Two calls: `withExtendedLifetime((biasF32, packedTensor))` leaked the packed block on every product
+        // (Swift 6.3, release builds; AMXScratchTests).
+        withExtendedLifetime(biasF32) {}
+        withExtendedLifetime(packedTensor) {}
         return out
     }
 
