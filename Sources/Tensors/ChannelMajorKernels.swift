@@ -77,7 +77,7 @@ public enum ChannelMajor {
                 let src = px.baseAddress!, a = pw8.baseAddress!, bias = pb.baseAddress!
                 let dst = py.baseAddress! + channelOffset * columns
                 Parallel.withBLASThreads(1) {
-                    ChannelMajor.forEachItem(tiles) { next in
+                    Parallel.forEachItem(tiles) { next in
                         let scratch = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: depth * tile)
                         defer { scratch?.deallocate() }
                         while let t = next() {
@@ -98,23 +98,6 @@ public enum ChannelMajor {
                     }
                 }
             } } } }
-        }
-    }
-
-    /// Runs `body` on up to `Parallel.threadCount` threads; each pulls item indices `0..<count` from a shared counter
-    /// with `next()` until it returns nil. Items go to whichever thread is free (a core taken by another process
-    /// slows the job by its share only, not by a whole static chunk), so every item's work must depend on its index
-    /// alone — which thread runs it never changes a result.
-    static func forEachItem(_ count: Int, _ body: (_ next: () -> Int?) -> Void) {
-        guard count > 0 else { return }
-        let counter = Atomic<Int>(0)
-        Parallel.forEachChunk(min(count, Parallel.threadCount)) { workers in
-            for _ in workers {
-                body {
-                    let i = counter.wrappingAdd(1, ordering: .relaxed).oldValue
-                    return i < count ? i : nil
-                }
-            }
         }
     }
 
@@ -163,7 +146,7 @@ public enum ChannelMajor {
         let group = max(1, (1 << 14) / (h * w)), groups = (c * b + group - 1) / group
         x.withFloats { px in out.withMutableFloats { py in
             let src = px.baseAddress!, dst = py.baseAddress! + channelOffset * b * oh * ow
-            forEachItem(groups) { next in
+            Parallel.forEachItem(groups) { next in
                 while let g = next() {
                     let first = g * group, count = min(c * b, first + group) - first
                     jk_pool_planes(level, src + first * h * w, Int32(count), Int32(h), Int32(w), dst + first * oh * ow, Int32(oh), Int32(ow),

@@ -89,6 +89,23 @@ public enum Parallel {
             }
         }
     }
+
+    /// Runs `body` on up to `Parallel.threadCount` threads; each pulls item indices `0..<count` from a shared counter
+    /// with `next()` until it returns nil. Items go to whichever thread is free (a core taken by another process
+    /// slows the job by its share only, not by a whole static chunk), so every item's work must depend on its index
+    /// alone — which thread runs it never changes a result.
+    public static func forEachItem(_ count: Int, _ body: (_ next: () -> Int?) -> Void) {
+        guard count > 0 else { return }
+        let counter = Atomic<Int>(0)
+        Parallel.forEachChunk(min(count, Parallel.threadCount)) { workers in
+            for _ in workers {
+                body {
+                    let i = counter.wrappingAdd(1, ordering: .relaxed).oldValue
+                    return i < count ? i : nil
+                }
+            }
+        }
+    }
 }
 
 /// What a pool chunk needs to find its range; lives on the caller's stack for the duration of the job.
