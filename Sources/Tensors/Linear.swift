@@ -71,7 +71,15 @@ public enum Linear {
     /// accumulation, as the other bf16 paths), so results do not depend on the thread count or on the other rows.
     /// AMX-BF16 treats bf16 denormals as zero.
     static func bf16AMX(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
-        let k = weight.shape[1], n = weight.shape[0], m = x.count / k
+        bf16AMX(x, weights: [weight], bias: bias)[0]
+    }
+
+    /// `bf16AMX` for several weights of one width (q, k, v; gate, up): the activations are rounded and packed once,
+    /// and the products run as one parallel job — a thread done with one weight's units goes on to the next weight's
+    /// instead of waiting at a barrier. Each output is computed exactly as by `bf16AMX` alone.
+    static func bf16AMX(_ x: Tensor, weights: [Tensor], bias: Tensor? = nil) -> [Tensor] {
+        precondition(bias == nil || weights.count == 1, "one bias serves one weight")
+        let k = weights[0].shape[1], m = x.count / k
         let packedCount = jk_amx_packed_count(Int32(k), Int32(m))
         // A tensor, so that the block cache hands the same pages back call after call (fresh pages of a 2–7 MB
         // buffer cost a fault and a kernel clear each: 8 % of a 600-row product).
@@ -85,25 +93,29 @@ public enum Linear {
                 precondition(done == 1, "AMX activation packing failed (out of memory)")
             }
         }
-        let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
-        let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
+        let outs = weights.map { Tensor(uninitialized: Array(x.shape.dropLast()) + [$0.shape[0]]) }
+        let ws = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
+        let ys = outs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-        let y = out.rawPointer.assumingMemoryBound(to: Float.self)
         // Units of 256 weight rows go to whichever thread is free (a fixed half each waited for the thread the
-        // shared machine delayed); each output is still computed by one unit in one order.
-        let next = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        next.initialize(to: 0)
+        // shared machine delayed); each output is still computed by one unit in one order. One counter per weight.
+        let next = UnsafeMutablePointer<Int32>.allocate(capacity: weights.count)
+        next.initialize(repeating: 0, count: weights.count)
         defer { next.deallocate() }
-        Parallel.forEachChunk(min(Parallel.threadCount, (n + 255) / 256)) { _ in
-            let done = jk_gemm_bf16_amx_shared(w, Int32(k), packed, Int32(m), y, Int32(n), Int32(n), b, next)
-            precondition(done == 1, "AMX product refused after the checks passed")
+        let units = weights.reduce(0) { $0 + ($1.shape[0] + 255) / 256 }
+        Parallel.forEachChunk(min(Parallel.threadCount, units)) { _ in
+            for i in weights.indices {
+                let n = weights[i].shape[0]
+                let done = jk_gemm_bf16_amx_shared(ws[i], Int32(k), packed, Int32(m), ys[i], Int32(n), Int32(n), b, next + i)
+                precondition(done == 1, "AMX product refused after the checks passed")
+            }
         }
         // Two calls: `withExtendedLifetime((biasF32, packedTensor))` leaked the packed block on every product
         // (Swift 6.3, release builds; AMXScratchTests).
         withExtendedLifetime(biasF32) {}
         withExtendedLifetime(packedTensor) {}
-        return out
+        return outs
     }
 
     /// bf16 activations [..., K] (already rounded) times bf16 weights of one width, as one parallel job over all
@@ -202,7 +214,9 @@ public enum Linear {
     public static func applyMany(_ x: Tensor, weights: [Tensor], activations: ActivationPrecision = .f32) -> [Tensor] {
         let k = x.shape.last ?? 0, m = x.count / max(k, 1)
         if activations == .bf16 {
-            guard !usesAMX(rows: m, k: k), usesBF16Dot(rows: m), weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
+            let sameWidth = weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k })
+            if sameWidth && usesAMX(rows: m, k: k) && x.dtype == .f32 { return bf16AMX(x, weights: weights) }
+            guard !usesAMX(rows: m, k: k), usesBF16Dot(rows: m), sameWidth else {
                 return weights.map { apply(x, weight: $0, activations: .bf16) }
             }
             // One rounding of the activations and one parallel job over all the weights' rows.

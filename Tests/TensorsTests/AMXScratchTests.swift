@@ -24,4 +24,27 @@ import TestSupport
         print("AMX \(KernelDispatch.amxActive ? "on" : "absent"): resident set grew \(grown >> 20) MB over 150 products")
         #expect(grown < 100 << 20, "resident set grew \(grown >> 20) MB")
     }
+
+    /// Several weights of one width in one AMX job (q, k, v): the activations packed once, the weights' units shared by
+    /// the threads without a barrier between weights — every output equal to the weight's product alone, bit for bit,
+    /// at 1 and 2 threads.
+    @Test(arguments: [17, 130])
+    func severalWeightsInOneJobEqualEachAlone(rows: Int) {
+        var rng = TestRandom(seed: 43)
+        let k = 256
+        let x = Tensor(shape: [rows, k], floats: rng.floats(rows * k))
+        let weights = [515, 256, 40].map { Tensor.make(rng.floats($0 * k), shape: [$0, k], dtype: .bf16) }
+        KernelDispatch.withAMX(true) {
+            let alone = weights.map { Linear.apply(x, weight: $0, activations: .bf16).toFloats() }
+            let before = Parallel.threadCount
+            defer { Parallel.setThreadCount(before) }
+            for threads in [1, 2] {
+                Parallel.setThreadCount(threads)
+                let together = Linear.applyMany(x, weights: weights, activations: .bf16).map { $0.toFloats() }
+                for (a, b) in zip(alone, together) {
+                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(rows) rows, \(threads) threads, AMX \(KernelDispatch.amxActive)")
+                }
+            }
+        }
+    }
 }
