@@ -102,7 +102,7 @@ static inline void transpose16(__m512i r[16]) {
         r[i + 2] = _mm512_unpacklo_epi64(t[i + 1], t[i + 3]);
         r[i + 3] = _mm512_unpackhi_epi64(t[i + 1], t[i + 3]);
     }
-    // Each 128-bit lane l of r[i] now holds row block (i / 4), column group (i % 4) + 4·l... regrouped by lanes.
+    // Now every 4 × 4 block of words is transposed in place; the two 128-bit lane shuffles move the blocks.
     for (int i = 0; i < 4; i++) {
         t[i] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0x88);
         t[i + 4] = _mm512_shuffle_i32x4(r[i], r[i + 4], 0xDD);
