@@ -89,4 +89,14 @@ public struct Tensor: @unchecked Sendable {
         if dtype == .f32 { return self }
         return Tensor(shape: shape, floats: toFloats())
     }
+
+    /// A bf16 copy, each value rounded to nearest (ties to even) as `tensor.to(torch.bfloat16)`; a no-op when it
+    /// already is bf16.
+    public func toBF16() -> Tensor {
+        if dtype == .bf16 { return self }
+        let bits = toF32().withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+        let out = Tensor(uninitialized: shape, dtype: .bf16)
+        bits.withUnsafeBytes { if let base = $0.baseAddress { out.rawPointer.copyMemory(from: base, byteCount: $0.count) } }
+        return out
+    }
 }

@@ -76,15 +76,6 @@ enum VAEBlocks {
         return out
     }
 
-    /// A float tensor rounded to bf16 (nearest, ties to even), as `vae.to(torch.bfloat16)` stores it.
-    static func bf16(_ t: Tensor) -> Tensor {
-        guard t.dtype != .bf16, t.count > 0 else { return t }
-        let bits = t.toF32().withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-        let out = Tensor(zeros: t.shape, dtype: .bf16)
-        bits.withUnsafeBytes { out.rawPointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        return out
-    }
-
     /// Takes the blocks' weights under diffusers' names. `bf16Weights`: convolution and projection weights are
     /// rounded to bf16 at load (the `--precision bf16` mode, as the official demo's bf16 VAE).
     struct Builder {
@@ -93,13 +84,18 @@ enum VAEBlocks {
         var bf16Weights = false
         func weight(_ name: String, _ shape: [Int]) throws -> Tensor {
             let w = try loader.take(name, shape: shape)
-            return bf16Weights ? VAEBlocks.bf16(w) : w
+            return bf16Weights ? w.toBF16() : w
         }
         func conv(_ name: String, _ out: Int, _ input: Int, _ k: Int, stride: Int = 1) throws -> VAEConv {
             var options = Conv2D.Options(stride: stride, padding: k / 2)
             if stride == 2 { options.padding = (0, 1, 0, 1) }   // Downsample2D(padding=0): F.pad (0, 1, 0, 1), then the conv
             return VAEConv(weight: try weight(name + ".weight", [out, input, k, k]),
                            bias: try loader.take(name + ".bias", shape: [out]), options: options)
+        }
+        /// Upsample2D's conv after nearest ×2, run on the input's four phases (`NearestUpsampledConv`).
+        func upsample(_ name: String, _ c: Int) throws -> NearestUpsampledConv {
+            let c = try conv(name, c, c, 3)
+            return NearestUpsampledConv(weight: c.weight, bias: c.bias)
         }
         func norm(_ name: String, _ c: Int) throws -> VAEGroupNorm {
             VAEGroupNorm(weight: try loader.take(name + ".weight", shape: [c]), bias: try loader.take(name + ".bias", shape: [c]),

@@ -8,7 +8,7 @@ struct VAEDecoder {
     let postQuant: VAEConv?
     let convIn: VAEConv
     let mid: VAEMidBlock
-    let levels: [(resnets: [VAEResnetBlock], upsample: VAEConv?)]
+    let levels: [(resnets: [VAEResnetBlock], upsample: NearestUpsampledConv?)]
     let normOut: VAEGroupNorm
     let convOut: VAEConv
 
@@ -18,7 +18,7 @@ struct VAEDecoder {
         postQuant = config.usePostQuantConv ? try build.conv("post_quant_conv", latent, latent, 1) : nil
         convIn = try build.conv("decoder.conv_in", reversed[0], latent, 3)
         mid = try build.mid("decoder.mid_block", reversed[0], attention: config.midBlockAddAttention)
-        var levels: [(resnets: [VAEResnetBlock], upsample: VAEConv?)] = []
+        var levels: [(resnets: [VAEResnetBlock], upsample: NearestUpsampledConv?)] = []
         var channels = reversed[0]
         for (i, out) in reversed.enumerated() {
             var resnets: [VAEResnetBlock] = []
@@ -26,7 +26,7 @@ struct VAEDecoder {
                 resnets.append(try build.resnet("decoder.up_blocks.\(i).resnets.\(j)", channels, out))
                 channels = out
             }
-            let up = i < reversed.count - 1 ? try build.conv("decoder.up_blocks.\(i).upsamplers.0.conv", out, out, 3) : nil
+            let up = i < reversed.count - 1 ? try build.upsample("decoder.up_blocks.\(i).upsamplers.0.conv", out) : nil
             levels.append((resnets, up))
         }
         self.levels = levels
@@ -40,7 +40,7 @@ struct VAEDecoder {
         h = mid(h, a)
         for level in levels {
             for block in level.resnets { h = block(h, a) }
-            if let up = level.upsample { h = up(Resampling.upsampleNearest(h, factor: 2), a) }
+            if let up = level.upsample { h = up(h, activations: a) }
         }
         return convOut(normOut(h, silu: true), a)
     }

@@ -11,7 +11,7 @@ public final class VQ16Decoder: @unchecked Sendable {
     let postQuant: VQConv
     let convIn: VQConv
     let mid: (VQResBlock, VQAttnBlock, VQResBlock)
-    let levels: [(res: [VQResBlock], attn: [VQAttnBlock], upsample: VQConv?)]
+    let levels: [(res: [VQResBlock], attn: [VQAttnBlock], upsample: NearestUpsampledConv?)]
     let normOut: VQNorm
     let convOut: VQConv
 
@@ -29,7 +29,7 @@ public final class VQ16Decoder: @unchecked Sendable {
         var blockIn = ch * mults.last!
         convIn = try build.conv(d + "conv_in", blockIn, spec.zChannels, 3)
         mid = (try build.res(d + "mid.0", blockIn, blockIn), try build.attn(d + "mid.1", blockIn), try build.res(d + "mid.2", blockIn, blockIn))
-        var levels: [(res: [VQResBlock], attn: [VQAttnBlock], upsample: VQConv?)] = []
+        var levels: [(res: [VQResBlock], attn: [VQAttnBlock], upsample: NearestUpsampledConv?)] = []
         for (position, level) in (0..<mults.count).reversed().enumerated() {
             let blockOut = ch * mults[level]
             var blocks: [VQResBlock] = [], attns: [VQAttnBlock] = []
@@ -38,7 +38,8 @@ public final class VQ16Decoder: @unchecked Sendable {
                 blockIn = blockOut
                 if level == mults.count - 1 { attns.append(try build.attn(d + "conv_blocks.\(position).attn.\(j)", blockIn)) }
             }
-            let up = level != 0 ? try build.conv(d + "conv_blocks.\(position).upsample.conv", blockIn, blockIn, 3) : nil
+            // Nearest ×2 then this conv, run on the input's four phases (`NearestUpsampledConv`).
+            let up = level != 0 ? try build.conv(d + "conv_blocks.\(position).upsample.conv", blockIn, blockIn, 3).upsampled : nil
             levels.append((blocks, attns, up))
         }
         self.levels = levels
@@ -84,7 +85,7 @@ public final class VQ16Decoder: @unchecked Sendable {
                 h = block(h, a)
                 if !level.attn.isEmpty { h = level.attn[j](h, a) }
             }
-            if let up = level.upsample { h = up(Resampling.upsampleNearest(h, factor: 2), a) }
+            if let up = level.upsample { h = up(h, activations: a) }
         }
         return convOut(normOut(h, silu: true), a)
     }

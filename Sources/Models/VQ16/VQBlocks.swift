@@ -10,6 +10,8 @@ struct VQConv {
     func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
         Conv2D.apply(x, weight: weight, bias: bias, options: options, activations: activations)
     }
+    /// This 3 × 3 conv after nearest ×2 (the decoder's Upsample), run on the input's four phases.
+    var upsampled: NearestUpsampledConv { NearestUpsampledConv(weight: weight, bias: bias) }
 }
 
 struct VQNorm {
