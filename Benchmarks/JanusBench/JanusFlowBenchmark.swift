@@ -11,7 +11,10 @@ import Tensors
 /// 100002; the loop drops its last token as the demo does.
 ///
 ///     JANUS_BENCH_JANUSFLOW=DIR JANUS_BENCH_VAE=DIR [JANUS_BENCH_PARALLEL=1,4] [JANUS_BENCH_FLOW_STEPS=3]
-///         [JANUS_BENCH_PRECISION=f32|bf16] janus-bench janusflow
+///         [JANUS_BENCH_PRECISION=f32|bf16] [JANUS_BENCH_PREFIX_PROBE=1] janus-bench janusflow
+///
+/// `JANUS_BENCH_PREFIX_PROBE=1` first times the prompt prefix alone three times (the two guidance rows' KV, what the
+/// first step computes once and the later steps reuse); the weights are then already touched when the steps run.
 enum JanusFlowBenchmark {
     static func run(_ report: inout BenchmarkReport) {
         let env = ProcessInfo.processInfo.environment
@@ -31,6 +34,14 @@ enum JanusFlowBenchmark {
             let side = model.latentSide(vaeFactor: vae.downsampleFactor), channels = model.sizes.latentChannels
             print("janusflow: \(precision.rawValue), \(steps) steps, prompt \(ids.count) tokens, latents \(channels)×\(side)×\(side), "
                   + "OpenBLAS \(MachineInfo.openBLASCore), \(MachineInfo.cpuModel), \(Parallel.threadCount) threads, load \(format(load, 1)) s")
+            if env["JANUS_BENCH_PREFIX_PROBE"] == "1" {
+                for _ in 0..<3 {
+                    let t0 = Date()
+                    _ = try model.prefix(promptIDs: ids, padID: 100_002)
+                    report.add([("benchmark", "janusflow_prefix"), ("precision", precision.rawValue), ("prompt_tokens", String(ids.count - 1)),
+                                ("seconds", format(Date().timeIntervalSince(t0), 3))])
+                }
+            }
             for p in parallel {
                 var rng = NumpyRandom(seed: 14)
                 let z0 = Tensor(shape: [p, channels, side, side], floats: rng.standardNormals(p * channels * side * side))

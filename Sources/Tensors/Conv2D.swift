@@ -57,7 +57,32 @@ public enum Conv2D {
         }
         input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
             let x = px.baseAddress!, wt = pw.baseAddress!, y = py.baseAddress!
-            if groupChannels == 1 && outGroup == 1 {
+            if groupChannels == 1 && outGroup == 1 && sh == 1 && sw == 1 && dh == 1 && dw == 1 {
+                // Depthwise, stride 1 (the ConvNeXt blocks' 7×7): per output row, each tap in (i, j) order adds
+                // its products over the columns it reaches — a branch-free loop the compiler vectorises. Every
+                // output sums the same products in the same order as the general loop below, so the bits match.
+                Parallel.forEachChunk(batch * outChannels, minChunk: 4) { range in
+                    for nc in range {
+                        let c = nc % outChannels
+                        let src = x + nc * height * width, dst = y + nc * plane, k = wt + c * kh * kw
+                        for oy in 0..<outH {
+                            let row = dst + oy * outW
+                            row.update(repeating: 0, count: outW)
+                            for i in 0..<kh {
+                                let iy = oy - pad.top + i
+                                if iy < 0 || iy >= height { continue }
+                                let line = src + iy * width
+                                for j in 0..<kw {
+                                    let shift = j - pad.left, lo = max(0, -shift), hi = min(outW, width - shift)
+                                    if lo >= hi { continue }
+                                    let tap = k[i * kw + j], from = line + shift
+                                    for ox in lo..<hi { row[ox] += from[ox] * tap }
+                                }
+                            }
+                        }
+                    }
+                }
+            } else if groupChannels == 1 && outGroup == 1 {
                 // Depthwise: each output channel reads one input channel.
                 Parallel.forEachChunk(batch * outChannels, minChunk: 4) { range in
                     for nc in range {

@@ -36,6 +36,36 @@ import TestSupport
         }
     }
 
+    /// The stride-1 depthwise path (tap-major over output rows) adds each output's products in the same order as a
+    /// plain per-output Float loop over the taps in (i, j) order: equal bits, also where the kernel is wider than the
+    /// input (3 × 2 under a 7 × 7) and with asymmetric padding.
+    @Test func depthwiseStrideOneSumsInThePerOutputOrder() {
+        var rng = TestRandom(seed: 12)
+        let cases: [(x: [Int], k: Int, pad: (Int, Int, Int, Int))] = [
+            ([2, 5, 24, 24], 7, (3, 3, 3, 3)), ([1, 3, 3, 2], 7, (3, 3, 3, 3)), ([1, 4, 9, 13], 3, (0, 2, 1, 0)), ([1, 2, 6, 40], 5, (2, 2, 2, 2)),
+        ]
+        for c in cases {
+            let (n, ch, h, w) = (c.x[0], c.x[1], c.x[2], c.x[3])
+            let x = rng.floats(c.x.reduce(1, *)), k = rng.floats(ch * c.k * c.k), b = rng.floats(ch)
+            var options = Conv2D.Options(groups: ch)
+            options.padding = c.pad
+            let got = Conv2D.apply(Tensor(shape: c.x, floats: x), weight: Tensor(shape: [ch, 1, c.k, c.k], floats: k),
+                                   bias: Tensor(shape: [ch], floats: b), options: options)
+            let oh = h + c.pad.0 + c.pad.1 - c.k + 1, ow = w + c.pad.2 + c.pad.3 - c.k + 1
+            var want = [Float](repeating: 0, count: n * ch * oh * ow)
+            for p in 0..<(n * ch) { for oy in 0..<oh { for ox in 0..<ow {
+                var s: Float = 0
+                for i in 0..<c.k { for j in 0..<c.k {
+                    let iy = oy - c.pad.0 + i, ix = ox - c.pad.2 + j
+                    if iy >= 0 && iy < h && ix >= 0 && ix < w { s += x[(p * h + iy) * w + ix] * k[(p % ch) * c.k * c.k + i * c.k + j] }
+                } }
+                want[(p * oh + oy) * ow + ox] = s + b[p % ch]
+            } } }
+            #expect(got.shape == [n, ch, oh, ow])
+            #expect(got.toFloats() == want, "depthwise \(c.x) k \(c.k) pad \(c.pad)")
+        }
+    }
+
     @Test func conv2dWithBF16ActivationsEqualsTheProductOfRoundedInputs() {
         // .bf16 with bf16 weights: the input is rounded to bf16, then multiplied (bf16 dot products on channel pairs
         // where the CPU has them, the f32 paths at forced lower levels). Against a Double convolution of the rounded
