@@ -3,6 +3,7 @@
 // weights). Replaces two tiny sgemm calls and a scalar-exp softmax per (row, head).
 #include <math.h>
 #include <string.h>
+#include <stdlib.h>
 #include "ckernels.h"
 #include "simd_math.h"
 #if defined(__x86_64__)
@@ -106,7 +107,7 @@ static void attend_avx512_bf16(const float *q, const void *k, const void *v, int
 __attribute__((target("avx512f"), always_inline))
 static inline void attend_rows4_128(const float *q, size_t qstride, int n, const void *keys0, const void *values0, int count0,
                                     const void *keys1, const void *values1, int shared, float scale, const uint8_t *visible,
-                                    float *scores, size_t sstride, float *out, size_t ostride, const int bf16) {
+                                    float *scores, size_t sstride, float *out, size_t ostride, const int bf16, const int given) {
     enum { dim = 128 };
     const size_t element = bf16 ? 2 : 4;
     float m[4] = { -INFINITY, -INFINITY, -INFINITY, -INFINITY };
@@ -116,6 +117,10 @@ static inline void attend_rows4_128(const float *q, size_t qstride, int n, const
     for (int j = 0; j < longest; j++) {
         if (visible && !visible[j]) {
             for (int r = 0; r < n; r++) if (j < totals[r]) scores[r * sstride + j] = -INFINITY;
+            continue;
+        }
+        if (given) {   // the scaled dot products are in `scores` already (jk_attention_scores_amx)
+            for (int r = 0; r < n; r++) if (j < totals[r] && scores[r * sstride + j] > m[r]) m[r] = scores[r * sstride + j];
             continue;
         }
         const char *k = j < count0 ? (const char *)keys0 + (size_t)j * dim * element
@@ -185,11 +190,104 @@ static void attend_rows_avx512(const float *q, size_t qstride, int rows, const v
         // Rows r + i (i < n) see total + r + i keys; `shared` = total + r − 1, so row i's are shared + i + 1.
         const int shared = total + r - 1;
         if (bf16) attend_rows4_128(q + (size_t)r * qstride, qstride, n, keys0, values0, count0, keys1, values1, shared, scale,
-                                   visible, scores, sstride, out + (size_t)r * ostride, ostride, 1);
+                                   visible, scores, sstride, out + (size_t)r * ostride, ostride, 1, 0);
         else attend_rows4_128(q + (size_t)r * qstride, qstride, n, keys0, values0, count0, keys1, values1, shared, scale,
-                              visible, scores, sstride, out + (size_t)r * ostride, ostride, 0);
+                              visible, scores, sstride, out + (size_t)r * ostride, ostride, 0, 0);
     }
 }
+
+#if defined(__linux__)
+// Scaled dot products of up to 16 query rows with keys 0..<keys of a bf16 cache (key j at keys0 row j below count0,
+// else keys1 row j − count0; 128 values per row) on AMX tiles: scores[r·sstride + j] = (bf16(q_r) · k_j) · scale.
+// Sᵀ = K·Qᵀ: the cached key rows are the A tiles as stored (16 keys × 32 values, rows 256 bytes apart), the rounded
+// queries the B tiles (pairs of values × 16 rows), so nothing the size of the cache is packed; each 16 × 16 result
+// tile is transposed in registers into the rows' score lines. Every score sums its 128 products in the same order
+// (32-value tiles in order, pairs in order) whichever rows and keys share its tiles, so a row's scores do not
+// depend on how rows are grouped into calls.
+__attribute__((target("amx-tile,amx-bf16,avx512f")))
+static int attention_scores_amx(int level, const float *q, size_t qstride, int rows, const uint16_t *keys0, int count0,
+                                const uint16_t *keys1, int keys, float scale, float *scores, size_t sstride) {
+    enum { dim = 128 };
+    uint16_t rounded[16 * dim] __attribute__((aligned(64)));
+    uint32_t packed[4][16][16] __attribute__((aligned(64)));   // [32-value tile][pair][row]
+    uint16_t gathered[16 * dim] __attribute__((aligned(64)));  // a key block across the segments, or the last one
+    float c[16][16] __attribute__((aligned(64)));
+    memset(rounded, 0, sizeof rounded);
+    for (int r = 0; r < rows; r++) jk_round_bf16(level, q + (size_t)r * qstride, rounded + r * dim, dim);
+    const uint32_t *words = (const uint32_t *)rounded;
+    for (int t = 0; t < 4; t++) for (int p = 0; p < 16; p++) for (int r = 0; r < 16; r++) packed[t][p][r] = words[r * (dim / 2) + 16 * t + p];
+    jk_amx_configure_full_tiles();
+    _tile_loadd(0, packed[0], 64);
+    _tile_loadd(1, packed[1], 64);
+    _tile_loadd(2, packed[2], 64);
+    _tile_loadd(3, packed[3], 64);
+    const __m512 sv = _mm512_set1_ps(scale);
+    for (int j0 = 0; j0 < keys; j0 += 16) {
+        const int m = keys - j0 < 16 ? keys - j0 : 16;
+        const uint16_t *a;
+        if (j0 + 16 <= count0) a = keys0 + (size_t)j0 * dim;
+        else if (j0 >= count0 && m == 16) a = keys1 + (size_t)(j0 - count0) * dim;
+        else {
+            for (int i = 0; i < 16; i++) {
+                const int j = j0 + i;
+                if (i >= m) memset(gathered + i * dim, 0, dim * 2);
+                else memcpy(gathered + i * dim, j < count0 ? keys0 + (size_t)j * dim : keys1 + (size_t)(j - count0) * dim, dim * 2);
+            }
+            a = gathered;
+        }
+        _tile_zero(5);
+        _tile_loadd(4, a, dim * 2);
+        _tile_dpbf16ps(5, 4, 0);
+        _tile_loadd(4, a + 32, dim * 2);
+        _tile_dpbf16ps(5, 4, 1);
+        _tile_loadd(4, a + 64, dim * 2);
+        _tile_dpbf16ps(5, 4, 2);
+        _tile_loadd(4, a + 96, dim * 2);
+        _tile_dpbf16ps(5, 4, 3);
+        _tile_stored(5, c, 64);
+        __m512i v[16];
+        for (int i = 0; i < 16; i++) v[i] = _mm512_load_si512((const void *)c[i]);
+        transpose16(v);   // v[r] = row r's scores for keys j0 … j0 + 15
+        const __mmask16 valid = (__mmask16)((1u << m) - 1);
+        for (int r = 0; r < rows; r++)
+            _mm512_mask_storeu_ps(scores + (size_t)r * sstride + j0, valid, _mm512_mul_ps(_mm512_castsi512_ps(v[r]), sv));
+    }
+    _tile_release();
+    return 1;
+}
+
+// Grow-only per-thread scores for 16 rows (the AMX path's block).
+static __thread float *amx_scores;
+static __thread size_t amx_scores_count;
+
+// jk_attend_rows_split with bf16 keys on AMX (see attention_scores_amx); the softmax and value sums are
+// attend_rows4_128's on the given scores. Returns 0 (nothing done) without AMX.
+__attribute__((target("avx512f")))
+static int attend_rows_amx(int level, const float *q, size_t qstride, int rows, const void *keys0, const void *values0, int count0,
+                           const void *keys1, const void *values1, int total, float scale, const uint8_t *visible, float *out,
+                           size_t ostride) {
+    if (!jk_amx_available()) return 0;
+    const size_t sstride = ((size_t)(total + rows - 1) + 15) / 16 * 16;
+    if (amx_scores_count < 16 * sstride) {
+        free(amx_scores);
+        amx_scores = aligned_alloc(64, 16 * sstride * sizeof(float));
+        amx_scores_count = amx_scores ? 16 * sstride : 0;
+        if (!amx_scores) return 0;
+    }
+    for (int r0 = 0; r0 < rows; r0 += 16) {
+        const int block = rows - r0 < 16 ? rows - r0 : 16;
+        // The block's last row sees total + r0 + block − 1 keys.
+        attention_scores_amx(level, q + (size_t)r0 * qstride, qstride, block, (const uint16_t *)keys0, count0,
+                             (const uint16_t *)keys1, total + r0 + block - 1, scale, amx_scores, sstride);
+        for (int r = 0; r < block; r += 4) {
+            const int n = block - r < 4 ? block - r : 4;
+            attend_rows4_128(q + (size_t)(r0 + r) * qstride, qstride, n, keys0, values0, count0, keys1, values1, total + r0 + r - 1,
+                             scale, visible, amx_scores + (size_t)r * sstride, sstride, out + (size_t)(r0 + r) * ostride, ostride, 1, 1);
+        }
+    }
+    return 1;
+}
+#endif
 #endif
 
 static inline float kv_value(const void *base, size_t i, int bf16) {
@@ -244,9 +342,20 @@ void jk_attend_row(int level, const float *q, const void *keys, const void *valu
 void jk_attend_rows_split(int level, const float *q, size_t q_stride, int rows, const void *keys0, const void *values0, int count0,
                           const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
                           const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride) {
+    jk_attend_rows_split_amx(level, 0, q, q_stride, rows, keys0, values0, count0, keys1, values1, kv_bf16, total, dim, scale, visible,
+                             scores, scores_stride, out, out_stride);
+}
+
+void jk_attend_rows_split_amx(int level, int amx, const float *q, size_t q_stride, int rows, const void *keys0, const void *values0,
+                              int count0, const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
+                              const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride) {
 #if defined(__x86_64__)
     if (level >= 3 && dim == 128) {
         if (count0 > total + rows - 1) count0 = total + rows - 1;
+#if defined(__linux__)
+        if (amx && kv_bf16 && attend_rows_amx(level, q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible,
+                                              out, out_stride)) return;
+#endif
         attend_rows_avx512(q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible, scores,
                            scores_stride, out, out_stride, kv_bf16);
         return;

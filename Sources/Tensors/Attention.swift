@@ -49,9 +49,18 @@ public enum Attention {
     public static func attendRow(query: UnsafePointer<Float>, keys: UnsafeRawPointer, values: UnsafeRawPointer, bf16: Bool = false,
                                  count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
                                  scratch: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        if bf16 && usesAMX(dim: dim) {
+            attendRow(query: query, keys: keys, values: values, firstCount: count, ownKeys: keys, ownValues: values, bf16: true,
+                      count: count, dim: dim, scale: scale, visible: visible, scratch: scratch, out: out)
+            return
+        }
         jk_attend_row(Int32(KernelDispatch.level), query, keys, values, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible,
                       scratch, out)
     }
+
+    /// Whether a bf16 cache's dot products run on AMX tiles (the queries rounded to bf16, as the rest of the bf16
+    /// mode's products): where AMX is active and heads are 128 wide (every Janus model). The f32 mode never does.
+    public static func usesAMX(dim: Int) -> Bool { dim == 128 && KernelDispatch.amxActive }
 
     /// `attendRow` over keys and values in two segments: keys 0..<`firstCount` at `keys`/`values` (a shared prompt
     /// prefix), keys `firstCount`..<`count` at `ownKeys`/`ownValues` (a row's own positions; their row 0 is key
@@ -61,6 +70,12 @@ public enum Attention {
                                  ownKeys: UnsafeRawPointer, ownValues: UnsafeRawPointer, bf16: Bool = false, count: Int, dim: Int,
                                  scale: Float, visible: UnsafePointer<UInt8>?, scratch: UnsafeMutablePointer<Float>,
                                  out: UnsafeMutablePointer<Float>) {
+        if bf16 && usesAMX(dim: dim) {
+            // One row of the rows kernel: the same scores and sums as that row inside any run of rows.
+            jk_attend_rows_split_amx(Int32(KernelDispatch.level), 1, query, dim, 1, keys, values, Int32(firstCount), ownKeys, ownValues,
+                                     1, Int32(count), Int32(dim), scale, visible, scratch, count, out, dim)
+            return
+        }
         jk_attend_row_split(Int32(KernelDispatch.level), query, keys, values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0,
                             Int32(count), Int32(dim), scale, visible, scratch, out)
     }
@@ -74,7 +89,8 @@ public enum Attention {
                                   bf16: Bool = false, count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
                                   scratch: UnsafeMutablePointer<Float>, scratchStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
         precondition(scratchStride >= count + rows - 1, "attention scratch stride \(scratchStride) < \(count + rows - 1)")
-        jk_attend_rows_split(Int32(KernelDispatch.level), queries, queryStride, Int32(rows), keys, values, Int32(firstCount), ownKeys,
-                             ownValues, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible, scratch, scratchStride, out, outStride)
+        jk_attend_rows_split_amx(Int32(KernelDispatch.level), bf16 && usesAMX(dim: dim) ? 1 : 0, queries, queryStride, Int32(rows), keys,
+                                 values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible,
+                                 scratch, scratchStride, out, outStride)
     }
 }

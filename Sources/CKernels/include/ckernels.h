@@ -57,6 +57,13 @@ void jk_attend_rows_split(int level, const float *q, size_t q_stride, int rows, 
                           const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
                           const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride);
 
+/// jk_attend_rows_split, with `amx` != 0 and a bf16 cache (dim 128) on AMX tiles where the process may use them: the
+/// queries rounded to bf16 and their dot products with the cached keys computed as tiles; the softmax and value sums
+/// as jk_attend_rows_split's. A row's result does not depend on how rows are grouped into calls (one row or many).
+void jk_attend_rows_split_amx(int level, int amx, const float *q, size_t q_stride, int rows, const void *keys0, const void *values0,
+                              int count0, const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
+                              const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride);
+
 /// y = silu(x) (· mul when mul is not null) for n values; y may alias x.
 void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 
