@@ -19,7 +19,9 @@ struct LlamaSequenceRows {
 /// Every query row — prompt or decode step — is attended by the same streaming kernel over exactly the keys it may
 /// see (its position and everything before it), in key order. A row's result therefore does not depend on how the
 /// sequence was cut into forward calls: a prompt computed in one piece, or as a shared prefix followed by each
-/// question, or token by token, gives the same bits (with the products' row-count rules in `LlamaModel`).
+/// question, or token by token, gives the same bits (with the products' row-count rules in `LlamaModel`). In the bf16
+/// mode on AMX the dot products with the cached keys are tiles over up to 16 rows (`Attention.usesAMX`); each score is
+/// still its own row's sum in a fixed order, so this holds there too.
 public struct LlamaBlock: @unchecked Sendable {
     let inputNorm: Tensor, postAttentionNorm: Tensor
     let q: Tensor, k: Tensor, v: Tensor, o: Tensor
