@@ -119,7 +119,7 @@ static inline void attend_rows4_128(const float *q, size_t qstride, int n, const
             for (int r = 0; r < n; r++) if (j < totals[r]) scores[r * sstride + j] = -INFINITY;
             continue;
         }
-        if (given) {   // the scaled dot products are in `scores` already (jk_attention_scores_amx)
+        if (given) {   // the scaled dot products are in `scores` already (attention_scores_amx)
             for (int r = 0; r < n; r++) if (j < totals[r] && scores[r * sstride + j] > m[r]) m[r] = scores[r * sstride + j];
             continue;
         }
