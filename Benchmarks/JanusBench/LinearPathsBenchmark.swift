@@ -10,7 +10,8 @@ enum LinearPathsBenchmark {
         if ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_COLD"] == "1" { return cold(&report) }
         let n = 5632, k = 2048
         let weight = Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7) % 113) * 1e-3 - 0.05 }).toBF16()
-        for rows in [1, 2, 4, 8, 16, 32, 64, 600] {
+        let list = ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_ROWS"] ?? "1,2,4,8,16,32,64,600"
+        for rows in list.split(separator: ",").compactMap({ Int($0) }) {
             let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
             let repeats = rows >= 600 ? 3 : 9
             var f32: [Double] = [], amx: [Double] = [], other: [Double] = []
