@@ -153,10 +153,10 @@ public enum Linear {
 
     /// Many rows (prefill) with bf16 activations: the bf16 convolution kernel as a 1×1 convolution. The activations
     /// are transposed into panels of 48 tokens, each panel its K/2 channel pairs × 48 words in a row, so the kernel
-    /// reads a panel front to back instead of one line from each of K/2 planes a token row apart (AMD EPYC Zen 4,
-    /// a 5632×2048 product at 1,156 / 4,624 rows: 93–103 → 82–87 / 435–494 → 373–403 ms). The weight rows (already
-    /// pairs of bf16 in memory) are the output channels. Blocks of weight rows run in parallel, every panel against
-    /// each block; each output's summation order depends on K alone, as before the panels.
+    /// reads a panel front to back instead of one line from each of K/2 planes a token row apart (AMD EPYC Zen 4, a
+    /// 5632×2048 product at 1,156 / 4,624 rows, with the tiled output transpose below: 93–103 → 76–82 / 435–494 →
+    /// 337–343 ms). The weight rows (already pairs of bf16 in memory) are the output channels. Blocks of weight rows
+    /// run in parallel, every panel against each block; each output's summation order depends on K alone, as before.
     static func bf16GEMM(_ rounded: [UInt16], shape: [Int], weight: Tensor, bias: Tensor?) -> Tensor {
         let k = weight.shape[1], n = weight.shape[0], m = rounded.count / k, pairs = k / 2
         let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
