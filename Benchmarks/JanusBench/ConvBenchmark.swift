@@ -3,8 +3,9 @@ import COpenBLAS
 import Foundation
 import Tensors
 
-/// The VQ decoder's convolution shapes (3×3, stride 1, pad 1) in GFLOP/s: f32 (shifted sgemm), bf16 on AMX tiles and
-/// bf16 dot products (where the CPU has them), alternated, medians of 3; next to sgemm at 2048² in the same run.
+/// The VQ decoder's convolution shapes (3×3, stride 1, pad 1) in GFLOP/s: f32 (shifted sgemm, and our AVX-512 kernel
+/// where the CPU has it), bf16 on AMX tiles and bf16 dot products (where the CPU has them), alternated, medians of 3;
+/// next to sgemm at 2048² in the same run.
 /// `JANUS_BENCH_CONV_TILES=1` adds the f32 path per grid tile width.
 enum ConvBenchmark {
     static func run(_ report: inout BenchmarkReport) {
@@ -30,9 +31,15 @@ enum ConvBenchmark {
             // both where the CPU has AMX, alternated.
             let wb = w.toBF16()
             let modes = KernelDispatch.hasAMX ? [true, false] : [false]
-            var times: [Bool: [Double]] = [:], f32Times: [Double] = []
+            var times: [Bool: [Double]] = [:], f32Times: [Double] = [], directTimes: [Double] = []
+            let direct = KernelDispatch.f32ConvDirect(taps: 9)
             for _ in 0..<3 {
-                f32Times.append(medianSeconds(repeats: 1) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) })
+                f32Times.append(KernelDispatch.withF32Direct(false) {
+                    medianSeconds(repeats: 1) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) }
+                })
+                if direct {
+                    directTimes.append(medianSeconds(repeats: 1) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) })
+                }
                 for amx in modes {
                     KernelDispatch.withAMX(amx) {
                         times[amx, default: []].append(medianSeconds(repeats: 1) {
@@ -43,7 +50,12 @@ enum ConvBenchmark {
             }
             let tf = f32Times.sorted()[1]
             report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("path", "f32 shifted sgemm"),
-                        ("seconds", format(tf, 4)), ("GFLOP/s", format(flops / tf / 1e9))])
+                        ("seconds", format(tf, 4)), ("GFLOP/s", format(flops / tf / 1e9)), ("openblas_core", String(cString: openblas_get_corename()))])
+            if direct {
+                let td = directTimes.sorted()[1]
+                report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("path", "f32 AVX-512 direct"),
+                            ("seconds", format(td, 4)), ("GFLOP/s", format(flops / td / 1e9)), ("vs_sgemm", format(tf / td, 2))])
+            }
             for amx in modes {
                 let t = times[amx]!.sorted()[1]
                 let path = KernelDispatch.withAMX(amx) { Conv2D.bf16Path() }

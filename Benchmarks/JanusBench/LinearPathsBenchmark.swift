@@ -2,7 +2,8 @@ import Foundation
 import Tensors
 
 /// One bf16 weight of the Pro-1B MLP shape (5632 × 2048) times M activation rows on each path this CPU has: f32
-/// activations (the exact default), bf16 activations on AMX tiles, and bf16 activations without AMX (AVX512-BF16
+/// activations (the exact default; past 8 rows also the converted-tile sgemm it replaced where the AVX-512 kernel
+/// serves it), bf16 activations on AMX tiles, and bf16 activations without AMX (AVX512-BF16
 /// dot products for 2–8 rows, the bf16 GEMM above) — the measurements behind `Linear.amxMinRows` and the choice
 /// per row count. Alternated path by path in one run; medians.
 enum LinearPathsBenchmark {
@@ -14,9 +15,13 @@ enum LinearPathsBenchmark {
         for rows in list.split(separator: ",").compactMap({ Int($0) }) {
             let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
             let repeats = rows >= 600 ? 3 : 9
-            var f32: [Double] = [], amx: [Double] = [], other: [Double] = []
+            var f32: [Double] = [], f32sgemm: [Double] = [], amx: [Double] = [], other: [Double] = []
+            let direct = rows > Linear.gemvRowLimit && KernelDispatch.f32GEMMDirect
             for _ in 0..<3 {
                 f32.append(medianSeconds(repeats: repeats) { _ = Linear.apply(x, weight: weight) })
+                if direct {
+                    f32sgemm.append(KernelDispatch.withF32Direct(false) { medianSeconds(repeats: repeats) { _ = Linear.apply(x, weight: weight) } })
+                }
                 amx.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(true) { Linear.apply(x, weight: weight, activations: .bf16) } })
                 other.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(false) { Linear.apply(x, weight: weight, activations: .bf16) } })
             }
@@ -26,7 +31,8 @@ enum LinearPathsBenchmark {
                         ("threads", String(Parallel.threadCount)), ("amx", String(KernelDispatch.hasAMX)),
                         ("f32_ms", format(tf * 1e3, 2)), ("bf16_amx_ms", format(ta * 1e3, 2)), ("bf16_no_amx_ms", format(to * 1e3, 2)),
                         ("amx_GFLOP/s", format(flop / ta / 1e9)), ("f32_over_amx", format(tf / ta, 2)),
-                        ("no_amx_over_amx", format(to / ta, 2))])
+                        ("no_amx_over_amx", format(to / ta, 2))]
+                        + (direct ? [("f32_path", "AVX-512 direct"), ("f32_sgemm_ms", format(f32sgemm.sorted()[1] * 1e3, 2))] : []))
         }
     }
 

@@ -52,7 +52,11 @@ public enum Conv2D {
         let outGroup = outChannels / groups
         let plane = outH * outW
         if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0)) {
-            shiftedGEMM(input, weight: w, bias: b, padding: pad, into: out)
+            if KernelDispatch.f32ConvDirect(taps: kh * kw) {
+                shiftedF32(input, weight: w, bias: b, padding: pad, into: out)
+            } else {
+                shiftedGEMM(input, weight: w, bias: b, padding: pad, into: out)
+            }
             return out
         }
         input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
@@ -217,6 +221,58 @@ public enum Conv2D {
             }
         } }
     }
+
+    /// `shiftedGEMM` without OpenBLAS: the same padded grid (cin planes of f32, pitch wp) and `jk_conv_f32`'s
+    /// AVX-512 blocks of 8 output channels × 48 positions, handed out in runs of `f32ItemBlocks` blocks to whichever
+    /// thread is free. Each output's sum (channels, then taps, then + bias) is fixed by the shapes, so the thread count
+    /// and the split change no bit.
+    static func shiftedF32(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
+                           into out: Tensor) {
+        let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)
+        // The kernel reads the computed positions shifted by the taps: up to kw − 1 past the padded grid.
+        let plane = hp * wp + wp
+        // Only the padding is cleared (below, with each plane's rows): the interior is written for every image.
+        let gridStorage = TensorStorage(uninitializedByteCount: cin * plane * MemoryLayout<Float>.size)
+        let grid = gridStorage.base.bindMemory(to: Float.self, capacity: cin * plane)
+        defer { withExtendedLifetime(gridStorage) {} }
+        let biasValues = bias?.toFloats() ?? []
+        let positions = outH * wp, items = (positions + 48 * f32ItemBlocks - 1) / (48 * f32ItemBlocks)
+        input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
+            let x = px.baseAddress!, y = py.baseAddress!, weights = pw.baseAddress!
+            for n in 0..<batch {
+                Parallel.forEachChunk(cin, minChunk: 8) { channels in
+                    for c in channels {
+                        let src = x + (n * cin + c) * height * width, dst = grid + c * plane
+                        if n == 0 {
+                            dst.update(repeating: 0, count: pad.top * wp + pad.left)
+                            for r in 0..<height {
+                                (dst + (r + pad.top) * wp + pad.left + width).update(repeating: 0, count: pad.right + (r + 1 < height ? pad.left : 0))
+                            }
+                            let tail = (pad.top + height) * wp
+                            (dst + tail).update(repeating: 0, count: plane - tail)
+                        }
+                        for r in 0..<height {
+                            (dst + (r + pad.top) * wp + pad.left).update(from: src + r * width, count: width)
+                        }
+                    }
+                }
+                biasValues.withUnsafeBufferPointer { pb in
+                    Parallel.forEachItem(items) { next in
+                        while let item = next() {
+                            let p0 = item * 48 * f32ItemBlocks, p1 = min(positions, p0 + 48 * f32ItemBlocks)
+                            let done = jk_conv_f32(grid, plane, Int32(cin), Int32(wp), weights, cin * kh * kw, Int32(cout), Int32(kh), Int32(kw),
+                                                   pb.isEmpty ? nil : pb.baseAddress, y + n * cout * outH * outW, Int32(outH), Int32(outW),
+                                                   Int32(p0), Int32(p1))
+                            precondition(done != 0, "conv2d: the AVX-512 f32 kernel refused (CPU level or taps)")
+                        }
+                    }
+                }
+            }
+        } } }
+    }
+
+    /// 48-position blocks per work item of `shiftedF32`.
+    static let f32ItemBlocks = 4
 
     /// Grid positions per parallel work item of `shiftedBF16` (whole kernel blocks of 48).
     static let bf16ChunkPositions = 48 * 8

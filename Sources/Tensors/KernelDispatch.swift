@@ -56,6 +56,41 @@ public enum KernelDispatch {
     /// Whether f32-activation products with bf16 weights run on AMX now.
     public static var f32OnAMX: Bool { amxActive && (f32OnAMXOverride ?? f32OnAMXRequested) }
 
+    /// Whether a stride-1, ungrouped f32 convolution with `taps` = kh·kw runs on our AVX-512 kernel (conv_f32.c)
+    /// rather than as shifted OpenBLAS sgemms: at the AVX-512 level, up to 64 taps. Measured by `janus-bench conv`
+    /// (2 threads, GFLOP/s, direct / sgemm):
+    ///
+    /// | CPU, OpenBLAS core | 128 ch 384² | 256 ch 192² | 256 ch 96² | 512 ch 48² | 512 ch 24² |
+    /// |---|---|---|---|---|---|
+    /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 351 / 174 | 370 / 188 | 369 / 184 | 350 / 158 | 307 / 86 |
+    /// | the same, Cooperlake (OpenBLAS's best core there; an earlier build of the kernel) | 349 / 254 | 345 / 296 | 325 / 262 | 296 / 276 | 270 / 128 |
+    ///
+    /// The SDXL-VAE decode of a 48×48 latent went from 8.6 to 5.4 s and the VQ decode from 4.0 to 2.4 s (f32, Haswell
+    /// core). The sums are in a different order from sgemm's, so f32 convolution outputs move in the last bits
+    /// (NMSE against a Double convolution ≤ 2e-13 in `ConvF32Tests`, as the sgemm path's).
+    ///
+    /// A forced lower level (tests) takes the sgemm path.
+    public static func f32ConvDirect(taps: Int) -> Bool { level >= 3 && taps <= 64 && !f32DirectDisabled }
+
+    /// Whether f32 products of more than `Linear.gemvRowLimit` rows (prefill, the flow step) run on the same kernel
+    /// as a 1×1 convolution (`Linear.f32GEMM`) rather than on converted weight tiles and OpenBLAS sgemm: at the
+    /// AVX-512 level. Measured by `janus-bench linear` (5632×2048 bf16 weight, 2 threads, ms, direct / sgemm):
+    ///
+    /// | CPU, OpenBLAS core | 9 rows | 16 | 64 | 600 | 1,156 | 4,624 |
+    /// |---|---|---|---|---|---|---|
+    /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 3.5 / 4.1 | 3.6 / 4.1 | 7.3 / 9.2 | 48 / 78 | 94 / 152 | 362 / 591 |
+    ///
+    /// One kernel for every row count past the gemv rows, so that a prompt computed in pieces (a shared prefix, then
+    /// each question) equals it in one piece bit for bit.
+    public static var f32GEMMDirect: Bool { level >= 3 && !f32DirectDisabled }
+
+    /// Both f32 direct kernels switched off for the current task (tests and benchmarks: the sgemm paths).
+    @TaskLocal static var f32DirectDisabled = false
+
+    public static func withF32Direct<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
+        try $f32DirectDisabled.withValue(!enabled) { try body() }
+    }
+
     /// How a product with bf16 weights computes under `--precision bf16` (activations rounded to bf16 first).
     public enum BF16Product: String, Sendable {
         /// The f32 kernels on the rounded values (same numbers up to summation order).

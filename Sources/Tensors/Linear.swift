@@ -216,6 +216,72 @@ public enum Linear {
         return out
     }
 
+    /// Weight rows per work item of `f32GEMM`: 64 rows of K = 2048 converted to f32 are 512 KB, in L2 next to the
+    /// 384 KB activation panel streaming past them.
+    static let f32GEMMBlockRows = 64
+
+    /// Many rows (prefill, the JanusFlow flow step) in f32 without OpenBLAS: the f32 convolution kernel as a 1×1
+    /// convolution, as `bf16GEMM` does in bf16. The activations are transposed into panels of 48 tokens (K × 48 floats
+    /// each); each work item converts a block of weight rows to f32 and runs every panel past it; the output is transposed back in 16 × 16 tiles. Each output is one sum over K in order, then + bias, so it
+    /// depends on neither the thread count nor the other rows (a prompt in pieces equals it in one piece).
+    static func f32GEMM(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
+                        bias: UnsafePointer<Float>?) {
+        let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
+        let gridTensor = Tensor(uninitialized: [panels * k * panel], dtype: .f32)
+        let grid = gridTensor.rawPointer.assumingMemoryBound(to: Float.self)
+        let transposedTensor = Tensor(uninitialized: [n * m], dtype: .f32)
+        let transposed = transposedTensor.rawPointer.assumingMemoryBound(to: Float.self)
+        defer { withExtendedLifetime(gridTensor) {}; withExtendedLifetime(transposedTensor) {} }
+        Parallel.forEachChunk(panels) { range in
+            for b in range {
+                let t0 = b * panel, count = min(panel, m - t0), dst = grid + b * k * panel
+                // 16 tokens at a time: each token row read 16 values apart once per 16 channels.
+                var c0 = 0
+                while c0 < k {
+                    let c1 = min(k, c0 + 16)
+                    for t in 0..<count { for c in c0..<c1 { dst[c * panel + t] = x[(t0 + t) * k + c] } }
+                    if count < panel { for c in c0..<c1 { (dst + c * panel + count).update(repeating: 0, count: panel - count) } }
+                    c0 = c1
+                }
+            }
+        }
+        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        let w = UnsafeRawPointer(weight.rawPointer)
+        let blockRows = f32GEMMBlockRows, blocks = (n + blockRows - 1) / blockRows
+        Parallel.forEachItem(blocks) { next in
+            // A tensor block, reused from the block cache product after product. Rows `ldw` = K + 16 floats apart:
+            // at K = 2048 the kernel's eight row streams 8 KB apart fell in the same L1 sets.
+            let ldw = k + 16
+            let rowsTensor = Tensor(uninitialized: [blockRows * ldw])
+            let converted = rowsTensor.rawPointer.assumingMemoryBound(to: Float.self)
+            defer { withExtendedLifetime(rowsTensor) {} }
+            while let block = next() {
+                let n0 = block * blockRows, rows = min(n, n0 + blockRows) - n0
+                for r in 0..<rows { jk_convert_rows(level, type, w, Int32(k), Int32(n0 + r), Int32(n0 + r + 1), converted + r * ldw) }
+                let source = UnsafePointer(converted)
+                for p in 0..<panels {
+                    // Panel p as a grid of one row of `m` positions whose planes are `panel` floats apart; its outputs
+                    // land at tokens p·48 ..< p·48 + count of each output row (m values apart).
+                    let t0 = p * panel, count = min(panel, m - t0)
+                    let done = jk_conv_f32(grid + p * k * panel, panel, Int32(k), Int32(m), source, ldw, Int32(rows), 1, 1,
+                                           bias.map { $0 + n0 }, transposed + n0 * m + t0, 1, Int32(m), 0, Int32(count))
+                    precondition(done != 0, "linear: the AVX-512 f32 kernel refused")
+                }
+            }
+        }
+        Parallel.forEachChunk((m + 15) / 16) { range in
+            for tb in range {
+                let t0 = tb * 16, t1 = min(m, t0 + 16)
+                var j0 = 0
+                while j0 < n {
+                    let j1 = min(n, j0 + 16)
+                    for t in t0..<t1 { for j in j0..<j1 { y[t * n + j] = transposed[j * m + t] } }
+                    j0 = j1
+                }
+            }
+        }
+    }
+
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let k = weight.shape[1], n = weight.shape[0], m = x.count / max(k, 1)
         let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
@@ -336,6 +402,10 @@ public enum Linear {
 
     static func tiled(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                       bias: UnsafePointer<Float>?) {
+        if KernelDispatch.f32GEMMDirect && !(weight.dtype == .bf16 && usesAMX(rows: m, k: k) && KernelDispatch.f32OnAMX) {
+            f32GEMM(weight: weight, k: k, n: n, x: x, m: m, y: y, bias: bias)
+            return
+        }
         // OpenBLAS computes the last row of an odd row count with its one-row kernel, whose summation order differs
         // from the paired rows' (measured: that row differs in the last bits from the same row inside a larger
         // product). A zero row makes every count even, so each output row is the same whatever rows it is

@@ -41,13 +41,14 @@ import TestSupport
             #expect(worstBF16 > 0 && worstBF16 <= 0.1 && meanBF16 <= 0.01)   // measured ≤ 0.067 and ≤ 0.0062
             let pixels = VQ16Decoder.pixels(decoded).flatMap { $0 }
             let wantPixels = try expected.tensor(named: "g\(k).pixels").toFloats().map { UInt8($0) }
-            // Pixels may differ only where (x + 1)/2·255 sits at an integer boundary within float rounding.
-            let ref = reference.toFloats()
+            // Pixels may differ only where (x + 1)/2·255 sits at an integer boundary within float rounding: within
+            // this decode's own largest difference (≤ 1e-4 above, times 255/2), at least 1e-3.
+            let ref = reference.toFloats(), boundary = max(1e-3, Float(worst) * 255 / 2)
             for i in 0..<pixels.count where pixels[i] != wantPixels[i] {
                 let (b, rest) = (i / (pixels.count / images), i % (pixels.count / images))
                 let c = rest % 3, pixel = rest / 3, side = reference.shape[2]
                 let v = (ref[((b * 3 + c) * side * side) + pixel] + 1) / 2 * 255
-                #expect(abs(v - v.rounded()) < 1e-3, "\(layout) g\(k) pixel \(i) differs away from a rounding boundary")
+                #expect(abs(v - v.rounded()) <= boundary, "\(layout) g\(k) pixel \(i) differs away from a rounding boundary")
                 boundaryPixels += 1
             }
             totalPixels += pixels.count

@@ -98,8 +98,8 @@ import TestSupport
     }
 }
 
-/// f32 activations with bf16 weights above the GEMV rows: on AMX the three-part split (hi + mid + lo), elsewhere the
-/// converted-tile sgemm; both against a Double product of the unrounded activations.
+/// f32 activations with bf16 weights above the GEMV rows: on AMX the three-part split (hi + mid + lo), at AVX-512 our
+/// f32 kernel, and the converted-tile sgemm; each against a Double product of the unrounded activations.
 @Suite struct AMXF32ProductTests {
     @Test(arguments: [9, 40, 100, 290], [64, 2048])
     func f32ActivationsKeepF32Accuracy(rows: Int, k: Int) {
@@ -116,9 +116,11 @@ import TestSupport
         } }
         let xt = Tensor(shape: [rows, k], floats: x), bt = Tensor(shape: [n], floats: bias)
         var errors: [Bool: Double] = [:]
-        for amx in [true, false] {
-            KernelDispatch.withAMX(amx) { KernelDispatch.withF32OnAMX(true) {
-                let path = amx && KernelDispatch.amxActive ? "AMX, three bf16 parts" : "converted tiles + sgemm"
+        var direct: [Float]? = nil
+        for (amx, own) in [(true, true), (false, true), (false, false)] {
+            KernelDispatch.withAMX(amx) { KernelDispatch.withF32OnAMX(true) { KernelDispatch.withF32Direct(own) {
+                let path = amx && KernelDispatch.amxActive ? "AMX, three bf16 parts"
+                    : KernelDispatch.f32GEMMDirect ? "AVX-512 f32 kernel" : "converted tiles + sgemm"
                 let got = Linear.apply(xt, weight: w, bias: bt).toFloats()
                 let e = NumericComparison.nmse(got, want)
                 errors[amx] = e
@@ -132,7 +134,18 @@ import TestSupport
                 // Seen before Parallel.setThreadCount respected running one-thread BLAS scopes: the sgemm tiles
                 // differed in the last bits between 1 and 2 threads when another test changed the count meanwhile.
                 #expect(differing == 0, "\(path): \(differing) of \(one.count) outputs depend on the thread count")
-            } }
+                if path == "AVX-512 f32 kernel" {
+                    // Each output row is its own sum: the rows in two pieces equal the rows in one product.
+                    let cut = rows / 3
+                    let head = Linear.apply(Tensor(shape: [cut, k], floats: Array(x[..<(cut * k)])), weight: w, bias: bt).toFloats()
+                    let tail = Linear.apply(Tensor(shape: [rows - cut, k], floats: Array(x[(cut * k)...])), weight: w, bias: bt).toFloats()
+                    if cut > Linear.gemvRowLimit { #expect(head == Array(got[..<(cut * n)]), "\(path): the first rows alone") }
+                    if rows - cut > Linear.gemvRowLimit { #expect(tail == Array(got[(cut * n)...]), "\(path): the last rows alone") }
+                    direct = got
+                } else if let d = direct, path == "converted tiles + sgemm" {
+                    print("f32 × bf16, \(rows)×\(k): the AVX-512 kernel and sgemm differ in \(zip(d, got).filter { $0 != $1 }.count) of \(got.count) outputs")
+                }
+            } } }
         }
         if KernelDispatch.amxActive, let a = errors[true], let b = errors[false] {
             print("f32 × bf16, \(rows)×\(k): AMX three-part NMSE \(a) vs sgemm \(b)")

@@ -61,7 +61,8 @@ import Tensors
 
     /// The C im2col and bias + ReLU (Sources/CKernels/im2col.c) only copy and add, so every SIMD level gives the same
     /// bits: the portable loops, and at the AVX-512 level the masked chunk path (rows up to 192 outputs, strides 1
-    /// and 2) and its fallback (a row of 199 outputs at stride 2, stride 3).
+    /// and 2) and its fallback (a row of 199 outputs at stride 2, stride 3). The product itself is sgemm here at every
+    /// level (the AVX-512 level's own kernel is checked against a Double convolution above and below).
     @Test func convolutionIsBitIdenticalAtEveryKernelLevel() {
         var rng = TestRandom(seed: 25)
         let cases = Self.cases + [(2, 2, 5, 399, 3, 3, 3, (2, 2), (1, 1)), (1, 3, 4, 200, 2, 1, 7, (1, 1), (0, 3))]
@@ -71,9 +72,33 @@ import Tensors
                                                 bias: Tensor(shape: [cout], floats: Self.random(cout, &rng).map { $0 - 0.5 }),
                                                 stride: stride, padding: pad, relu: true)
             let levels = [0, 2, 3].filter { $0 <= KernelDispatch.detectedLevel }
-            let outputs = levels.map { level in KernelDispatch.withForcedLevel(level) { conv(x).toFloats().map(\.bitPattern) } }
+            let outputs = levels.map { level in
+                KernelDispatch.withForcedLevel(level) { KernelDispatch.withF32Direct(false) { conv(x).toFloats().map(\.bitPattern) } }
+            }
             for (level, out) in zip(levels, outputs) {
                 #expect(out == outputs[0], "\(b)×\(cin)×\(h)×\(w) → \(cout) k\(kh)×\(kw) s\(stride) p\(pad): level \(level) differs from level \(levels[0])")
+            }
+        }
+    }
+
+    /// Each image of a batch equals the image alone, bit for bit, on the AVX-512 kernel (every output one sum over
+    /// the depth in order, whatever tile its column falls in). With sgemm this depends on the OpenBLAS core: with the
+    /// Haswell core our machines set, a batch of 3 and batches of 1 differed in the last bits.
+    @Test func eachImageOfABatchEqualsTheImageAlone() {
+        var rng = TestRandom(seed: 26)
+        let direct = KernelDispatch.f32GEMMDirect
+        print("channel-major product: \(direct ? "AVX-512 kernel" : "sgemm (below AVX-512): batch independence not claimed")")
+        guard direct else { return }
+        for (cin, h, w, cout, kh, kw, stride, pad) in [(5, 9, 11, 19, 3, 3, (1, 1), (1, 1)), (7, 8, 8, 33, 1, 1, (1, 1), (0, 0)),
+                                                       (3, 17, 17, 10, 1, 7, (1, 1), (0, 3)), (4, 15, 13, 9, 3, 3, (2, 2), (0, 0))] {
+            let conv = ChannelMajor.Convolution(weight: Tensor(shape: [cout, cin, kh, kw], floats: Self.random(cout * cin * kh * kw, &rng)),
+                                                bias: Tensor(shape: [cout], floats: Self.random(cout, &rng)), stride: stride, padding: pad, relu: false)
+            let images = (0..<3).map { _ in Self.random(cin * h * w, &rng) }
+            let batch = ChannelMajor.swapBatchAndChannels(conv(ChannelMajor.swapBatchAndChannels(Tensor(shape: [3, cin, h, w], floats: images.flatMap { $0 })))).toFloats()
+            let per = batch.count / 3
+            for (i, image) in images.enumerated() {
+                let alone = ChannelMajor.swapBatchAndChannels(conv(ChannelMajor.swapBatchAndChannels(Tensor(shape: [1, cin, h, w], floats: image)))).toFloats()
+                #expect(alone.map(\.bitPattern) == batch[(i * per)..<((i + 1) * per)].map(\.bitPattern), "k\(kh)×\(kw) image \(i)")
             }
         }
     }

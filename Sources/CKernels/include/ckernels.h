@@ -97,6 +97,15 @@ int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float 
 int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const uint32_t *w, int cout, int kh, int kw,
                  const float *bias, float *out, int outH, int outW, int p0, int p1);
 
+/// Stride-1 convolution of one image with f32 activations and weights on AVX-512 FMAs (conv_f32.c). `grid`: the
+/// zero-padded input as `cin` planes of `plane` floats with row pitch `wp`, each read only at positions
+/// p0 ..< p1 shifted by the taps (up to (kh-1)·wp + kw-1). Computes grid positions [p0, p1) as jk_conv_bf16 does
+/// into out[cout][outH][outW] (+ bias). `w`: weight row o (cin·kh·kw floats in PyTorch's order) at w + o·ldw.
+/// With kh = kw = 1, outH = 1 and wp = outW it is a matrix product: out[o][p] =
+/// Σ_c w[o][c]·grid[c·plane + p]. Returns 0 (and does nothing) below the AVX-512 level or with more than 64 taps.
+int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w, size_t ldw, int cout, int kh, int kw,
+                const float *bias, float *out, int outH, int outW, int p0, int p1);
+
 /// 1 when this process may use AMX bf16 tiles: the CPU has AMX-TILE and AMX-BF16 and Linux granted the tile state
 /// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), asked once per process).
 int jk_amx_available(void);
