@@ -8,6 +8,7 @@
 // × 48 positions (24 accumulators; per channel pair 3 loads of positions and 8 broadcast weight pairs).
 #include <string.h>
 #include "ckernels.h"
+#include "conv_tile.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -49,21 +50,7 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
             conv_block(grid, plane, w, pairs, kh * kw, kw, wp, cout, o0, ob, p, tile);
-            // Grid position p + i is output (r, c) when c < outW; runs of a row are copied whole.
-            for (int i = 0; i < n;) {
-                const int r = (p + i) / wp, c = (p + i) % wp;
-                const int run = wp - c < n - i ? wp - c : n - i;
-                if (r < outH && c < outW) {
-                    const int valid = outW - c < run ? outW - c : run;
-                    for (int o = 0; o < ob; o++) {
-                        const float b = bias ? bias[o0 + o] : 0.0f;
-                        float *dst = out + (size_t)(o0 + o) * outH * outW + (size_t)r * outW + c;
-                        const float *src = tile + o * PB + i;
-                        for (int j = 0; j < valid; j++) dst[j] = src[j] + b;
-                    }
-                }
-                i += run;
-            }
+            jk_conv_store_tile(tile, PB, ob, o0, p, n, wp, bias, out, outH, outW);
         }
     }
     return 1;

@@ -12,6 +12,7 @@
 // how positions or rows are split over threads or calls changes no bit.
 #include <stddef.h>
 #include "ckernels.h"
+#include "conv_tile.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -91,21 +92,7 @@ int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
             conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, taps, offset, p, tile, n);
-            // Grid position p + i is output (r, c) when c < outW; runs of a row are copied whole.
-            for (int i = 0; i < n;) {
-                const int r = (p + i) / wp, c = (p + i) % wp;
-                const int run = wp - c < n - i ? wp - c : n - i;
-                if (r < outH && c < outW) {
-                    const int valid = outW - c < run ? outW - c : run;
-                    for (int o = 0; o < ob; o++) {
-                        const float b = bias ? bias[o0 + o] : 0.0f;
-                        float *dst = out + (size_t)(o0 + o) * outH * outW + (size_t)r * outW + c;
-                        const float *src = tile + o * PB + i;
-                        for (int j = 0; j < valid; j++) dst[j] = src[j] + b;
-                    }
-                }
-                i += run;
-            }
+            jk_conv_store_tile(tile, PB, ob, o0, p, n, wp, bias, out, outH, outW);
         }
     }
     return 1;

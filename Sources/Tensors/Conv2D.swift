@@ -243,14 +243,7 @@ public enum Conv2D {
                 Parallel.forEachChunk(cin, minChunk: 8) { channels in
                     for c in channels {
                         let src = x + (n * cin + c) * height * width, dst = grid + c * plane
-                        if n == 0 {
-                            dst.update(repeating: 0, count: pad.top * wp + pad.left)
-                            for r in 0..<height {
-                                (dst + (r + pad.top) * wp + pad.left + width).update(repeating: 0, count: pad.right + (r + 1 < height ? pad.left : 0))
-                            }
-                            let tail = (pad.top + height) * wp
-                            (dst + tail).update(repeating: 0, count: plane - tail)
-                        }
+                        if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
                         for r in 0..<height {
                             (dst + (r + pad.top) * wp + pad.left).update(from: src + r * width, count: width)
                         }
@@ -269,6 +262,18 @@ public enum Conv2D {
                 }
             }
         } } }
+    }
+
+    /// Zeros the padding of one plane of a shifted kernel's grid (pitch `wp`, `plane` elements: the top rows, each
+    /// row's right and the next row's left padding, the bottom rows and the tail); the interior is written per image.
+    static func clearPadding<T: Numeric>(_ dst: UnsafeMutablePointer<T>, plane: Int, height: Int, width: Int, wp: Int,
+                                         pad: (top: Int, bottom: Int, left: Int, right: Int)) {
+        dst.update(repeating: 0, count: pad.top * wp + pad.left)
+        for r in 0..<height {
+            (dst + (r + pad.top) * wp + pad.left + width).update(repeating: 0, count: pad.right + (r + 1 < height ? pad.left : 0))
+        }
+        let tail = (pad.top + height) * wp
+        (dst + tail).update(repeating: 0, count: plane - tail)
     }
 
     /// 48-position blocks per work item of `shiftedF32`.
@@ -310,14 +315,7 @@ public enum Conv2D {
                         let even = x + (n * cin + 2 * c) * height * width
                         let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
                         let dst = grid + c * plane
-                        if n == 0 {
-                            dst.update(repeating: 0, count: pad.top * wp + pad.left)
-                            for r in 0..<height {
-                                (dst + (r + pad.top) * wp + pad.left + width).update(repeating: 0, count: pad.right + (r + 1 < height ? pad.left : 0))
-                            }
-                            let tail = (pad.top + height) * wp
-                            (dst + tail).update(repeating: 0, count: plane - tail)
-                        }
+                        if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
                         for r in 0..<height {
                             jk_pack_bf16_pairs(level, even + r * width, odd.map { $0 + r * width }, width, dst + (r + pad.top) * wp + pad.left)
                         }

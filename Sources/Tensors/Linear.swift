@@ -165,16 +165,13 @@ public enum Linear {
         let grid = gridTensor.rawPointer.assumingMemoryBound(to: UInt32.self)
         let transposed = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
         defer { transposed.deallocate() }
+        let level = Int32(KernelDispatch.level)
         rounded.withUnsafeBufferPointer { xb in
             let words = UnsafeRawPointer(xb.baseAddress!).assumingMemoryBound(to: UInt32.self)
             Parallel.forEachChunk(panels) { range in
                 for b in range {
-                    let t0 = b * panel, count = min(panel, m - t0), dst = grid + b * pairs * panel
-                    for c in 0..<pairs {
-                        let row = dst + c * panel
-                        for t in 0..<count { row[t] = words[(t0 + t) * pairs + c] }
-                        if count < panel { (row + count).update(repeating: 0, count: panel - count) }
-                    }
+                    let t0 = b * panel, count = min(panel, m - t0)
+                    jk_token_panel(level, words + t0 * pairs, pairs, Int32(count), Int32(pairs), grid + b * pairs * panel, Int32(panel))
                 }
             }
         }
@@ -197,23 +194,25 @@ public enum Linear {
         withExtendedLifetime(biasF32) {}
         withExtendedLifetime(gridTensor) {}
         let out = Tensor(uninitialized: Array(shape.dropLast()) + [n])
-        out.withMutableFloats { y in
-            let y = y.baseAddress!
-            // 16 × 16 tiles: each output row written and each transposed row read 16 values at a time (one value
-            // per transposed row per token was ~8 % of a JanusFlow P = 4 flow step at 4,624 rows).
-            Parallel.forEachChunk((m + 15) / 16) { range in
-                for tb in range {
-                    let t0 = tb * 16, t1 = min(m, t0 + 16)
-                    var j0 = 0
-                    while j0 < n {
-                        let j1 = min(n, j0 + 16)
-                        for t in t0..<t1 { for j in j0..<j1 { y[t * n + j] = transposed[j * m + t] } }
-                        j0 = j1
-                    }
+        out.withMutableFloats { transposeTiles(transposed, m: m, n: n, into: $0.baseAddress!) }
+        return out
+    }
+
+    /// y [m][n] = the transpose of `transposed` [n][m], in 16 × 16 tiles: each output row written and each
+    /// transposed row read 16 values at a time (one value per transposed row per token was ~8 % of a JanusFlow
+    /// P = 4 flow step at 4,624 rows).
+    static func transposeTiles(_ transposed: UnsafePointer<Float>, m: Int, n: Int, into y: UnsafeMutablePointer<Float>) {
+        Parallel.forEachChunk((m + 15) / 16) { range in
+            for tb in range {
+                let t0 = tb * 16, t1 = min(m, t0 + 16)
+                var j0 = 0
+                while j0 < n {
+                    let j1 = min(n, j0 + 16)
+                    for t in t0..<t1 { for j in j0..<j1 { y[t * n + j] = transposed[j * m + t] } }
+                    j0 = j1
                 }
             }
         }
-        return out
     }
 
     /// Weight rows per work item of `f32GEMM`: 64 rows of K = 2048 converted to f32 are 512 KB, in L2 next to the
@@ -232,20 +231,15 @@ public enum Linear {
         let transposedTensor = Tensor(uninitialized: [n * m], dtype: .f32)
         let transposed = transposedTensor.rawPointer.assumingMemoryBound(to: Float.self)
         defer { withExtendedLifetime(gridTensor) {}; withExtendedLifetime(transposedTensor) {} }
+        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        let words = UnsafeRawPointer(x).assumingMemoryBound(to: UInt32.self)
+        let gridWords = UnsafeMutableRawPointer(grid).assumingMemoryBound(to: UInt32.self)
         Parallel.forEachChunk(panels) { range in
             for b in range {
-                let t0 = b * panel, count = min(panel, m - t0), dst = grid + b * k * panel
-                // 16 tokens at a time: each token row read 16 values apart once per 16 channels.
-                var c0 = 0
-                while c0 < k {
-                    let c1 = min(k, c0 + 16)
-                    for t in 0..<count { for c in c0..<c1 { dst[c * panel + t] = x[(t0 + t) * k + c] } }
-                    if count < panel { for c in c0..<c1 { (dst + c * panel + count).update(repeating: 0, count: panel - count) } }
-                    c0 = c1
-                }
+                let t0 = b * panel, count = min(panel, m - t0)
+                jk_token_panel(level, words + t0 * k, k, Int32(count), Int32(k), gridWords + b * k * panel, Int32(panel))
             }
         }
-        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         let w = UnsafeRawPointer(weight.rawPointer)
         let blockRows = f32GEMMBlockRows, blocks = (n + blockRows - 1) / blockRows
         Parallel.forEachItem(blocks) { next in
@@ -269,17 +263,7 @@ public enum Linear {
                 }
             }
         }
-        Parallel.forEachChunk((m + 15) / 16) { range in
-            for tb in range {
-                let t0 = tb * 16, t1 = min(m, t0 + 16)
-                var j0 = 0
-                while j0 < n {
-                    let j1 = min(n, j0 + 16)
-                    for t in t0..<t1 { for j in j0..<j1 { y[t * n + j] = transposed[j * m + t] } }
-                    j0 = j1
-                }
-            }
-        }
+        transposeTiles(transposed, m: m, n: n, into: y)
     }
 
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {

@@ -97,6 +97,10 @@ int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float 
 int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const uint32_t *w, int cout, int kh, int kw,
                  const float *bias, float *out, int outH, int outW, int p0, int p1);
 
+/// A panel of `tokens` ≤ `panel` token rows of `words` 32-bit words (`ld` words apart) for the 1×1-convolution
+/// products: dst[c·panel + t] = src[t·ld + c], zeros for tokens ≤ t < panel (panels.c).
+void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel);
+
 /// Stride-1 convolution of one image with f32 activations and weights on AVX-512 FMAs (conv_f32.c). `grid`: the
 /// zero-padded input as `cin` planes of `plane` floats with row pitch `wp`, each read only at positions
 /// p0 ..< p1 shifted by the taps (up to (kh-1)·wp + kw-1). Computes grid positions [p0, p1) as jk_conv_bf16 does
