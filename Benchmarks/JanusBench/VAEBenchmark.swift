@@ -41,7 +41,7 @@ enum VAEBenchmark {
             }
             for (i, mode) in modes.enumerated() {
                 let sorted = times[i].sorted()
-                let path = KernelDispatch.withAMX(mode.amx) { mode.name == "f32" ? "f32 kernels + OpenBLAS sgemm" : Conv2D.bf16Path() }
+                let path = KernelDispatch.withAMX(mode.amx) { mode.name == "f32" ? (KernelDispatch.f32ConvDirect(taps: 9) ? "f32 AVX-512 kernels" : "f32 kernels + OpenBLAS sgemm") : Conv2D.bf16Path() }
                 let values = outputs[i]
                 let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
                 let maxDiff = modes[0].name == "f32" ? format(Double(zip(values, outputs[0]).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }), 5) : "n/a"

@@ -1,8 +1,9 @@
 import CKernels
 
 /// 2-D convolution as PyTorch's `F.conv2d` (NCHW input, weight [out, in/groups, kh, kw]).
-/// Stride 1, no dilation, one group (every VQ convolution): shifted GEMMs on a padded grid (`shiftedGEMM`).
-/// Other cases: im2col + sgemm per group; depthwise (one input channel per group): a direct loop.
+/// Stride 1, no dilation, one group (every VQ and SDXL-VAE convolution): at the AVX-512 level our kernel on a padded
+/// grid (`shiftedF32`, 1×1 included), below it shifted sgemms on the same grid (`shiftedGEMM`). Other cases: im2col +
+/// sgemm per group; depthwise (one input channel per group): a direct loop.
 public enum Conv2D {
     /// Grid columns per tile of `shiftedGEMM` (whole rows of the padded grid, at least one). 1024 was fastest for
     /// every VQ decoder shape in `janus-bench conv` (the output tile stays in L2 across the nine taps).
@@ -51,8 +52,11 @@ public enum Conv2D {
         let out = Tensor(uninitialized: [batch, outChannels, outH, outW])
         let outGroup = outChannels / groups
         let plane = outH * outW
-        if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0)) {
-            if KernelDispatch.f32ConvDirect(taps: kh * kw) {
+        // 1×1 without padding too on our kernel: the grid is then a plain copy of the input (VAE shortcuts at 384²:
+        // sgemm with the Haswell core runs at half the kernel's rate).
+        let direct = KernelDispatch.f32ConvDirect(taps: kh * kw)
+        if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && (direct || !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0))) {
+            if direct {
                 shiftedF32(input, weight: w, bias: b, padding: pad, into: out)
             } else {
                 shiftedGEMM(input, weight: w, bias: b, padding: pad, into: out)

@@ -133,7 +133,9 @@ public enum KernelDispatch {
         parts.append("bf16 products by rows: " + [1, 2, 8, 600].map { "\($0): \(bf16Product(rows: $0, k: 2048).rawValue)" }.joined(separator: ", "))
         parts.append("bf16 stride-1 conv: \(Conv2D.bf16Path())")
         parts.append("bf16 attention: " + (Attention.usesAMX(dim: 128) ? "AMX dot products (queries rounded to bf16)" : "\(levelName) kernels"))
-        parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)" : "f32: our kernels + OpenBLAS sgemm")
+        parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)"
+                     : f32GEMMDirect ? "f32: our kernels (AVX-512 products past \(Linear.gemvRowLimit) rows and stride-1 convolutions); OpenBLAS sgemm for the rest"
+                     : "f32: our kernels + OpenBLAS sgemm")
         return parts.joined(separator: "; ")
     }
 

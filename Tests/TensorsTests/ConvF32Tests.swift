@@ -8,12 +8,13 @@ import TestSupport
 @Suite struct ConvF32Tests {
     /// Output channels not a multiple of 8 (3, 11, 17, 35: a last block of zero weights whose rows are dropped), one
     /// and four input channels (the VAE's conv_in), rows shorter than one 48-position block and grids of many work
-    /// items, 1×1 with padding, 2×2 (the upsample phases), 3×3, 5×5, 1×7 and 7×1 (Inception) and 9×9 (81 taps: past
+    /// items, 1×1 with and without padding, 2×2 (the upsample phases), 3×3, 5×5, 1×7 and 7×1 (Inception) and 9×9 (81 taps: past
     /// the kernel's 64, the sgemm path), no / symmetric / asymmetric padding, batches of 2.
     static let cases: [(x: [Int], w: [Int], pad: (Int, Int, Int, Int))] = [
         ([2, 5, 7, 9], [11, 5, 3, 3], (1, 1, 1, 1)),
         ([1, 40, 19, 37], [35, 40, 3, 3], (1, 1, 1, 1)),
         ([1, 7, 6, 5], [3, 7, 1, 1], (1, 1, 1, 1)),
+        ([2, 24, 10, 13], [19, 24, 1, 1], (0, 0, 0, 0)),
         ([2, 4, 9, 6], [17, 4, 2, 3], (0, 1, 2, 0)),
         ([1, 1, 30, 30], [8, 1, 3, 3], (1, 1, 1, 1)),
         ([1, 4, 24, 24], [64, 4, 3, 3], (1, 1, 1, 1)),

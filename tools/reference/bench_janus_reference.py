@@ -96,6 +96,10 @@ def main():
         t0 = time.perf_counter()
         vq.decode_code(codes.to(torch.int), shape=[1, vq.quantize.e_dim, side, side])
         result["vq_decode_s_per_image"] = time.perf_counter() - t0
+        # A second image, as every image of a run after its first.
+        t0 = time.perf_counter()
+        vq.decode_code(codes.to(torch.int), shape=[1, vq.quantize.e_dim, side, side])
+        result["vq_decode_warm_s_per_image"] = time.perf_counter() - t0
     result["peak_rss_gib"] = peak_rss_gib()
     print(json.dumps(result))
 

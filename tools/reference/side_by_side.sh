@@ -52,6 +52,8 @@ for r in range(1, rounds + 1):
                 add(f"guidance step ms, {row['rows']} rows", p, float(row["ms_per_step"]))
             elif b == "janus_vq_decode":
                 add("VQ decode s/image", p, float(row["seconds"]))
+                if "warm_seconds" in row:
+                    add("VQ decode s/image, 2nd image", p, float(row["warm_seconds"]))
             elif b == "batch_generation" and "geneval_hours" in row:
                 add(f"GenEval 553x4 hours, {row['in_flight']} prompts in flight", p, float(row["geneval_hours"]))
             elif b == "read_bandwidth":
@@ -62,6 +64,8 @@ for r in range(1, rounds + 1):
     for rows, ms in t["cfg_step_ms"].items():
         theirs.setdefault(f"guidance step ms, {rows} rows", []).append(ms)
     theirs.setdefault("VQ decode s/image", []).append(t["vq_decode_s_per_image"])
+    if "vq_decode_warm_s_per_image" in t:
+        theirs.setdefault("VQ decode s/image, 2nd image", []).append(t["vq_decode_warm_s_per_image"])
     # The official loop draws one prompt (4 images, 8 rows) at a time: 576 steps of 8 rows plus 4 VQ decodes per prompt.
     if "8" in t["cfg_step_ms"]:
         hours = 553 * (576 * t["cfg_step_ms"]["8"] / 1000 + 4 * t["vq_decode_s_per_image"]) / 3600
