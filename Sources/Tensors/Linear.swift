@@ -203,6 +203,18 @@ public enum Linear {
     /// transposed row read 16 values at a time (one value per transposed row per token was ~8 % of a JanusFlow
     /// P = 4 flow step at 4,624 rows).
     static func transposeTiles(_ transposed: UnsafePointer<Float>, m: Int, n: Int, into y: UnsafeMutablePointer<Float>) {
+        let level = Int32(KernelDispatch.level)
+        if level >= 3 && n % 16 == 0 {
+            // In registers (jk_token_panel: a copy, the same bits): the n transposed rows are the "tokens" and each
+            // output row one "word". The scalar tiles below were ~7 % of a bf16 JanusFlow flow step in perf.
+            let src = UnsafeRawPointer(transposed).assumingMemoryBound(to: UInt32.self)
+            let dst = UnsafeMutableRawPointer(y).assumingMemoryBound(to: UInt32.self)
+            Parallel.forEachChunk((m + 15) / 16) { range in
+                let t0 = range.lowerBound * 16, t1 = min(m, range.upperBound * 16)
+                jk_token_panel(level, src + t0, m, Int32(n), Int32(t1 - t0), dst + t0 * n, Int32(n))
+            }
+            return
+        }
         Parallel.forEachChunk((m + 15) / 16) { range in
             for tb in range {
                 let t0 = tb * 16, t1 = min(m, t0 + 16)
