@@ -62,7 +62,7 @@ public enum KernelDispatch {
     ///
     /// | CPU, OpenBLAS core | 128 ch 384² | 256 ch 192² | 256 ch 96² | 512 ch 48² | 512 ch 24² |
     /// |---|---|---|---|---|---|
-    /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 351 / 174 | 370 / 188 | 369 / 184 | 350 / 158 | 307 / 86 |
+    /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 335 / 182 | 382 / 201 | 364 / 191 | 313 / 166 | 240 / 67 |
     /// | the same, Cooperlake (OpenBLAS's best core there; an earlier build of the kernel) | 349 / 254 | 345 / 296 | 325 / 262 | 296 / 276 | 270 / 128 |
     ///
     /// The SDXL-VAE decode of a 48×48 latent went from 8.6 to 5.4 s and the VQ decode from 4.0 to 2.4 s (f32, Haswell
@@ -79,6 +79,7 @@ public enum KernelDispatch {
     /// | CPU, OpenBLAS core | 9 rows | 16 | 64 | 600 | 1,156 | 4,624 |
     /// |---|---|---|---|---|---|---|
     /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 3.5 / 4.1 | 3.6 / 4.1 | 7.3 / 9.2 | 48 / 78 | 94 / 152 | 362 / 591 |
+    /// | the same, with the blocked summation (a noisier run) | 2.6 / 4.4 | 2.1 / 3.5 | 5.9 / 15.4 | 74 / 125 | 108 / 139 | 368 / 565 |
     ///
     /// One kernel for every row count past the gemv rows, so that a prompt computed in pieces (a shared prefix, then
     /// each question) equals it in one piece bit for bit.
