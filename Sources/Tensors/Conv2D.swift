@@ -228,8 +228,8 @@ public enum Conv2D {
 
     /// `shiftedGEMM` without OpenBLAS: the same padded grid (cin planes of f32, pitch wp) and `jk_conv_f32`'s
     /// AVX-512 blocks of 8 output channels × 48 positions, handed out in runs of `f32ItemBlocks` blocks to whichever
-    /// thread is free. Each output's sum (channels, then taps, then + bias) is fixed by the shapes, so the thread count
-    /// and the split change no bit.
+    /// thread is free. Each output's sum (channels, then taps, in runs of ~256 products, then + bias) is fixed by the
+    /// shapes, so the thread count and the split change no bit.
     static func shiftedF32(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
                            into out: Tensor) {
         let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)

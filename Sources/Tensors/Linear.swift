@@ -234,7 +234,8 @@ public enum Linear {
 
     /// Many rows (prefill, the JanusFlow flow step) in f32 without OpenBLAS: the f32 convolution kernel as a 1×1
     /// convolution, as `bf16GEMM` does in bf16. The activations are transposed into panels of 48 tokens (K × 48 floats
-    /// each); each work item converts a block of weight rows to f32 and runs every panel past it; the output is transposed back in 16 × 16 tiles. Each output is one sum over K in order, then + bias, so it
+    /// each); each work item converts a block of weight rows to f32 and runs every panel past it; the output is
+    /// transposed back (`transposeTiles`). Each output is one blocked sum over K in a fixed order, then + bias, so it
     /// depends on neither the thread count nor the other rows (a prompt in pieces equals it in one piece).
     static func f32GEMM(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                         bias: UnsafePointer<Float>?) {
