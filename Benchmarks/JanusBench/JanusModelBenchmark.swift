@@ -109,15 +109,20 @@ enum JanusModelBenchmark {
             let side = model.vq.gridSide(imageSize: model.imageSize)
             var rng = NumpyRandom(seed: 3)
             let codes = [(0..<side * side).map { _ in rng.integers(0, model.vq.spec.codebookSize) }]
+            let fresh0 = TensorStorage.freshLargeBlockBytes
             let start = Date()
             _ = model.vq.decode(codes, side: side)
             let first = Date().timeIntervalSince(start)
+            let fresh1 = TensorStorage.freshLargeBlockBytes
             // A second image in the same process, as every image of a run after its first: the tensor blocks then
             // come from the block cache instead of fresh pages the kernel must fault in and clear.
             let again = Date()
             _ = model.vq.decode(codes, side: side)
+            // fresh_MB: large blocks the decodes allocated anew (first image / second image); the first precision's
+            // decodes leave blocks in the cache for the next one, so give JANUS_BENCH_PRECISION for a first image's.
             report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),
                         ("seconds", format(first, 2)), ("warm_seconds", format(Date().timeIntervalSince(again), 2)),
+                        ("fresh_MB", "\((fresh1 - fresh0) >> 20)/\((TensorStorage.freshLargeBlockBytes - fresh1) >> 20)"),
                         ("read_bw_GB/s", format(bandwidth))])
             if precision == .bf16 && KernelDispatch.hasAMX {
                 // The bf16 convolutions without AMX tiles (AVX512-BF16 dot products), for comparison.

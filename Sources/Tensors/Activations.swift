@@ -26,6 +26,18 @@ public enum Activations {
         }
     }
 
+    /// `y += x` element-wise, in place, in parallel (residual connections: the sum takes no new block). Addition
+    /// commutes exactly, so this equals a fresh `x + y` bit for bit.
+    public static func add(_ x: Tensor, into y: Tensor) {
+        precondition(x.shape == y.shape, "add: shapes \(x.shape) and \(y.shape)")
+        x.withFloats { px in y.withMutableFloats { py in
+            let (a, b) = (px.baseAddress!, py.baseAddress!)
+            Parallel.forEachChunk(x.count, minChunk: 1 << 16) { r in
+                for i in r { b[i] += a[i] }
+            }
+        } }
+    }
+
     public static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
         let out = Tensor(zeros: x.shape)
         x.withFloats { px in out.withMutableFloats { py in

@@ -55,13 +55,16 @@ public enum Normalization {
 
     /// GroupNorm on NCHW: channels split into `groups`, statistics over (channels of the group × H × W).
     /// `silu: true` applies SiLU to the output in the same pass (the VQ blocks' GN → swish), bit-equal to
-    /// `Activations.silu` of the plain result.
-    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> Tensor {
+    /// `Activations.silu` of the plain result. `inPlace: true` writes the result over `x` and returns it (for a
+    /// tensor the caller made and shares with no one: a block's intermediate, which then needs no second block).
+    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false,
+                                 inPlace: Bool = false) -> Tensor {
         precondition(x.rank >= 2 && x.shape[1] % groups == 0, "groupNorm: \(x.shape[1]) channels in \(groups) groups")
         let n = x.shape[0], c = x.shape[1], spatial = x.count / max(n * c, 1)
         let perGroup = c / groups * spatial
         let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
-        let out = Tensor(uninitialized: x.shape)
+        // Each group's moments are taken before any of its values is overwritten, and groups are disjoint.
+        let out = inPlace ? x : Tensor(uninitialized: x.shape)
         let level = Int32(KernelDispatch.level)
         x.withFloats { px in out.withMutableFloats { py in
             let (px, py) = (px.baseAddress!, py.baseAddress!)

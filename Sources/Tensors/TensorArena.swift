@@ -5,10 +5,10 @@ import Glibc
 /// Blocks for the activations of a network that runs the same shapes again and again (the FID Inception-v3, batch
 /// after batch): a tensor made here borrows a block that goes back to the arena when the tensor's storage is freed,
 /// and the next request takes the smallest free block that holds it. After the first batch no activation is a fresh
-/// allocation, so the kernel never zeroes its pages again (the process-wide `LargeBlocks` cache keeps only exact sizes
-/// up to 1 GB, oldest out first, and Inception's ~0.8 GB of differently sized activations per batch of 16 cycled
-/// through it: 4 % of the time went to clearing fresh huge pages). The arena holds at most the peak of its live blocks
-/// (plus what best fit wastes) until it is freed itself.
+/// allocation, so the kernel never zeroes its pages again (the process-wide `LargeBlocks` cache keeps blocks only up
+/// to 1 GB, oldest out first; when it kept exact sizes only, Inception's ~0.8 GB of differently sized activations per
+/// batch of 16 cycled through it and 4 % of the time went to clearing fresh huge pages). The arena holds at most the
+/// peak of its live blocks (plus what best fit wastes) until it is freed itself.
 ///
 /// Used through `TensorArena.current` by `ChannelMajor.output` (and so by every channel-major kernel's output).
 public final class TensorArena: @unchecked Sendable {
@@ -31,11 +31,9 @@ public final class TensorArena: @unchecked Sendable {
     public func tensor(_ shape: [Int]) -> Tensor {
         let bytes = max(shape.reduce(1, *) * MemoryLayout<Float>.size, 1)
         pthread_mutex_lock(&lock)
-        var best: Int?
-        // The smallest free block that holds the tensor without wasting more than its size.
-        for (i, f) in free.enumerated() where f.size >= bytes && f.size <= 2 * bytes && (best == nil || f.size < free[best!].size) { best = i }
         let size: Int, block: UnsafeMutableRawPointer
-        if let best {
+        // The smallest free block that holds the tensor without wasting more than its size.
+        if let best = LargeBlocks.bestFit(free.map(\.size), for: bytes) {
             (size, block) = free.remove(at: best)
         } else {
             size = bytes; block = LargeBlocks.allocate(bytes)

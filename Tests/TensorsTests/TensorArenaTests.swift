@@ -47,3 +47,51 @@ import Tensors
         #expect(arena.ownedBytes == 32 * 4, "outside withValue the arena is not used")
     }
 }
+
+/// The process-wide cache of large blocks (Sources/Tensors/TensorStorage.swift) and the in-place operations that keep
+/// a decoder's blocks few: best fit as the arena's, and in-place results equal to the fresh ones bit for bit.
+@Suite struct LargeBlockReuseTests {
+    @Test func bestFitTakesTheSmallestBlockThatHoldsTheRequestWithoutDoublingIt() {
+        let mb = 1 << 20
+        #expect(LargeBlocks.bestFit([80 * mb, 40 * mb, 76 * mb], for: 38 * mb) == 1)
+        #expect(LargeBlocks.bestFit([80 * mb, 76 * mb], for: 38 * mb) == 1, "76 MB holds 38 MB wasting no more than 38")
+        #expect(LargeBlocks.bestFit([80 * mb], for: 38 * mb) == nil, "80 MB would waste more than the request")
+        #expect(LargeBlocks.bestFit([37 * mb], for: 38 * mb) == nil)
+        #expect(LargeBlocks.bestFit([50 * mb, 40 * mb, 40 * mb], for: 40 * mb) == 2, "of equal blocks the last freed")
+        #expect(LargeBlocks.bestFit([], for: 8 * mb) == nil)
+    }
+
+    @Test func aFreedLargeBlockServesASmallerTensorWithoutAFreshAllocation() {
+        // 23 MB then 17 MB: sizes no other test uses, so a parallel test cannot take the block in between.
+        var big: Tensor? = Tensor(uninitialized: [23 * (1 << 18)])
+        let block = big!.rawPointer
+        big = nil
+        let fresh = TensorStorage.freshLargeBlockBytes
+        let smaller = Tensor(uninitialized: [17 * (1 << 18)])
+        #expect(smaller.rawPointer == block)
+        #expect(TensorStorage.freshLargeBlockBytes == fresh)
+        #expect(smaller.storage.byteCount == 17 << 20)
+        let zeroed = Tensor(zeros: [23 * (1 << 18) - 5])   // whatever block it gets, it reads as zeros
+        #expect(zeroed.toFloats().allSatisfy { $0 == 0 })
+    }
+
+    @Test func inPlaceGroupNormAndAddEqualTheFreshResults() {
+        var rng = NumpyRandom(seed: 11)
+        let shape = [2, 64, 9, 7], count = shape.reduce(1, *)
+        let values = (0..<count).map { _ in Float(rng.random() * 6 - 2.5) }
+        let w = Tensor(shape: [64], floats: (0..<64).map { Float($0) / 32 - 1 })
+        let b = Tensor(shape: [64], floats: (0..<64).map { Float($0 % 7) / 5 })
+        for silu in [false, true] {
+            let x = Tensor(shape: shape, floats: values)
+            let fresh = Normalization.groupNorm(x, groups: 32, weight: w, bias: b, eps: 1e-6, silu: silu).toFloats()
+            let same = Normalization.groupNorm(x, groups: 32, weight: w, bias: b, eps: 1e-6, silu: silu, inPlace: true)
+            #expect(same.rawPointer == x.rawPointer)
+            #expect(same.toFloats() == fresh)
+            #expect(x.toFloats() == fresh, "the input now holds the result")
+        }
+        let y = Tensor(shape: shape, floats: values.reversed())
+        let expected = zip(values, values.reversed()).map { $0 + $1 }
+        Activations.add(Tensor(shape: shape, floats: values), into: y)
+        #expect(y.toFloats() == expected)
+    }
+}

@@ -15,8 +15,9 @@ struct VAEConv {
 
 struct VAEGroupNorm {
     let weight: Tensor, bias: Tensor, groups: Int
-    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
-        Normalization.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: 1e-6, silu: silu)
+    /// `inPlace: true` overwrites `x` (Normalization.groupNorm).
+    func callAsFunction(_ x: Tensor, silu: Bool = false, inPlace: Bool = false) -> Tensor {
+        Normalization.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: 1e-6, silu: silu, inPlace: inPlace)
     }
 }
 
@@ -24,10 +25,12 @@ struct VAEGroupNorm {
 /// input (through the 1×1 `conv_shortcut` when the channel count changes).
 struct VAEResnetBlock {
     let norm1: VAEGroupNorm, conv1: VAEConv, norm2: VAEGroupNorm, conv2: VAEConv, shortcut: VAEConv?
+    /// The second norm and the residual sum write over the block's own intermediates (one image-sized block less).
     func callAsFunction(_ x: Tensor, _ a: ActivationPrecision) -> Tensor {
-        var h = conv1(norm1(x, silu: true), a)
-        h = conv2(norm2(h, silu: true), a)
-        return VAEBlocks.sum(shortcut.map { $0(x, a) } ?? x, h)
+        let h = conv1(norm1(x, silu: true), a)
+        let out = conv2(norm2(h, silu: true, inPlace: true), a)
+        Activations.add(shortcut.map { $0(x, a) } ?? x, into: out)
+        return out
     }
 }
 
@@ -45,17 +48,13 @@ struct VAEAttention {
         }
         let attended = Attention.scaledDotProduct(query: project(q), key: project(k), value: project(v), causal: false)
         let projected = Linear.apply(attended.reshaped([b, n, c]), weight: out.0, bias: out.1, activations: a)
-        return VAEBlocks.sum(x, VAEBlocks.planes(projected, height: hh, width: ww))
+        let out = VAEBlocks.planes(projected, height: hh, width: ww)
+        Activations.add(x, into: out)
+        return out
     }
 }
 
 enum VAEBlocks {
-    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let out = Tensor(uninitialized: a.shape)
-        a.withFloats { ap in b.withFloats { bp in out.withMutableFloats { o in for i in 0..<o.count { o[i] = ap[i] + bp[i] } } } }
-        return out
-    }
-
     /// [b, c, h, w] → [b, h·w, c].
     static func tokens(_ x: Tensor) -> Tensor {
         let (b, c, n) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])

@@ -16,21 +16,22 @@ struct VQConv {
 
 struct VQNorm {
     let weight: Tensor, bias: Tensor
-    /// `silu: true`: GN then swish in one pass.
-    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
-        Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu)
+    /// `silu: true`: GN then swish in one pass. `inPlace: true` overwrites `x` (Normalization.groupNorm).
+    func callAsFunction(_ x: Tensor, silu: Bool = false, inPlace: Bool = false) -> Tensor {
+        Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu, inPlace: inPlace)
     }
 }
 
 /// GN → swish → conv3×3 → GN → swish → conv3×3, plus the input (through `nin_shortcut` when channels change).
-/// `activations` is the convolutions' input precision (Conv2D.apply).
+/// `activations` is the convolutions' input precision (Conv2D.apply). The second norm and the residual sum write over
+/// the block's own intermediates, so a block holds three image-sized tensors at most, not four.
 struct VQResBlock {
     let norm1: VQNorm, conv1: VQConv, norm2: VQNorm, conv2: VQConv, shortcut: VQConv?
     func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
-        var h = conv1(norm1(x, silu: true), activations)
-        h = conv2(norm2(h, silu: true), activations)
-        let skip = shortcut.map { $0(x, activations) } ?? x
-        return VQBlocks.sum(skip, h)
+        let h = conv1(norm1(x, silu: true), activations)
+        let out = conv2(norm2(h, silu: true, inPlace: true), activations)
+        Activations.add(shortcut.map { $0(x, activations) } ?? x, into: out)
+        return out
     }
 }
 
@@ -54,7 +55,9 @@ struct VQAttnBlock {
         attended.withFloats { src in back.withMutableFloats { dst in
             for bi in 0..<b { for ch in 0..<c { for p in 0..<n { dst[(bi * c + ch) * n + p] = src[(bi * n + p) * c + ch] } } }
         } }
-        return VQBlocks.sum(x, proj(back, activations))
+        let out = proj(back, activations)
+        Activations.add(x, into: out)
+        return out
     }
 }
 
@@ -107,12 +110,6 @@ public struct VQCodebook: Sendable {
 }
 
 enum VQBlocks {
-    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        let out = Tensor(uninitialized: a.shape)
-        a.withFloats { ap in b.withFloats { bp in out.withMutableFloats { o in for i in 0..<o.count { o[i] = ap[i] + bp[i] } } } }
-        return out
-    }
-
     /// Rows of `dim` values each divided by max(‖row‖, 1e-12).
     static func l2Normalised(_ values: [Float], dim: Int) -> [Float] {
         var out = values
