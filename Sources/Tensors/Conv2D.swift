@@ -26,14 +26,24 @@ public enum Conv2D {
     /// `activations: .bf16` with bf16 weights rounds the input to bf16 first (as Linear does) and, for stride-1
     /// ungrouped convolutions, multiplies on AMX tiles where the process may use them (`shiftedAMX`), else with
     /// AVX512_BF16 dot products where the CPU has them (`shiftedBF16`).
-    public static func apply(_ input: Tensor, weight: Tensor, bias: Tensor? = nil, options: Options = Options(),
-                             activations: ActivationPrecision = .f32) -> Tensor {
+    ///
+    /// `normalizedBy`: the convolution of `affine.applied(to: input)` (a GroupNorm, and SiLU, before it), the same
+    /// bits; the shifted f32 and AVX512-BF16 paths apply it as they pack their grid, so the normalised tensor is
+    /// never stored; the others apply it first.
+    ///
+    /// `input` is consumed: a caller that passes its last reference (`consume h`) lets the shifted paths return its
+    /// block to the cache once the grid holds it, before the output is allocated (one image-sized block less at the
+    /// decoders' peak).
+    public static func apply(_ input: consuming Tensor, normalizedBy affine: ChannelAffine? = nil, weight: Tensor, bias: Tensor? = nil,
+                             options: Options = Options(), activations: ActivationPrecision = .f32) -> Tensor {
+        let shifted = options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && input.rank == 4 && weight.rank == 4
+            && input.shape[1] == weight.shape[1]
         if activations == .bf16 && weight.dtype == .bf16 && input.dtype == .f32 {
-            if options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && input.rank == 4 && weight.rank == 4
-                && input.shape[1] == weight.shape[1] {
-                if KernelDispatch.amxActive { return shiftedAMX(input, weight: weight, bias: bias, padding: options.padding) }
-                if KernelDispatch.bf16DotActive { return shiftedBF16(input, weight: weight, bias: bias, padding: options.padding) }
+            if shifted && !KernelDispatch.amxActive && KernelDispatch.bf16DotActive {
+                return shiftedBF16(consume input, normalizedBy: affine, weight: weight, bias: bias, padding: options.padding)
             }
+            let input = affine.map { $0.applied(to: input) } ?? copy input
+            if shifted && KernelDispatch.amxActive { return shiftedAMX(input, weight: weight, bias: bias, padding: options.padding) }
             // Same numbers through the f32 paths (up to summation order).
             let rounded = input.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
             return apply(Tensor(shape: input.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias,
@@ -49,20 +59,19 @@ public enum Conv2D {
         let outW = (width + pad.left + pad.right - dw * (kw - 1) - 1) / sw + 1
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
         let w = weight.toF32(), b = bias?.toF32()
-        let out = Tensor(uninitialized: [batch, outChannels, outH, outW])
-        let outGroup = outChannels / groups
-        let plane = outH * outW
         // 1×1 without padding too on our kernel: the grid is then a plain copy of the input (VAE shortcuts at 384²:
         // sgemm with the Haswell core runs at half the kernel's rate).
         let direct = KernelDispatch.f32ConvDirect(taps: kh * kw)
         if groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && (direct || !(kh == 1 && kw == 1 && pad == (0, 0, 0, 0))) {
-            if direct {
-                shiftedF32(input, weight: w, bias: b, padding: pad, into: out)
-            } else {
-                shiftedGEMM(input, weight: w, bias: b, padding: pad, into: out)
-            }
+            if direct { return shiftedF32(consume input, normalizedBy: affine, weight: w, bias: b, padding: pad) }
+            let out = Tensor(uninitialized: [batch, outChannels, outH, outW])
+            shiftedGEMM(input, normalizedBy: affine, weight: w, bias: b, padding: pad, into: out)
             return out
         }
+        let out = Tensor(uninitialized: [batch, outChannels, outH, outW])
+        let outGroup = outChannels / groups
+        let plane = outH * outW
+        let input = affine.map { $0.applied(to: input) } ?? copy input
         input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
             let x = px.baseAddress!, wt = pw.baseAddress!, y = py.baseAddress!
             if groupChannels == 1 && outGroup == 1 && sh == 1 && sw == 1 && dh == 1 && dw == 1 {
@@ -166,8 +175,8 @@ public enum Conv2D {
     /// input shifted by i·Wp + j — a contiguous window — so the convolution is kh·kw accumulating GEMMs
     /// [Cout × Cin] · [Cin × tile]. Tiles of the grid run in parallel, each with single-threaded BLAS and its own
     /// output tile in cache; memory is one padded input copy instead of a Cin·kh·kw-times larger column matrix.
-    static func shiftedGEMM(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
-                            into out: Tensor) {
+    static func shiftedGEMM(_ input: Tensor, normalizedBy affine: ChannelAffine?, weight w: Tensor, bias: Tensor?,
+                            padding pad: (top: Int, bottom: Int, left: Int, right: Int), into out: Tensor) {
         let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)
         let taps = kh * kw
         // Weights as [tap][Cout][Cin].
@@ -186,16 +195,15 @@ public enum Conv2D {
         let gridRows = outH, tileRows = max(1, Conv2D.tileColumns / wp)
         let tiles = (gridRows + tileRows - 1) / tileRows
         let biasValues = bias?.toFloats()
+        let level = Int32(KernelDispatch.level)
         input.withFloats { px in out.withMutableFloats { py in
             let x = px.baseAddress!, y = py.baseAddress!
             for n in 0..<batch {
                 if n > 0 { padded.update(repeating: 0, count: cin * hp * wp + wp) }
                 Parallel.forEachChunk(cin, minChunk: 8) { channels in
                     for c in channels {
-                        let src = x + (n * cin + c) * height * width, dst = padded + c * hp * wp
-                        for r in 0..<height {
-                            (dst + (r + pad.top) * wp + pad.left).update(from: src + r * width, count: width)
-                        }
+                        fillRows(x + (n * cin + c) * height * width, affine, image: n, channel: c, height: height, width: width,
+                                 into: padded + c * hp * wp + pad.top * wp + pad.left, pitch: wp, level: level)
                     }
                 }
                 Parallel.withBLASThreads(1) {
@@ -230,8 +238,8 @@ public enum Conv2D {
     /// AVX-512 blocks of 8 output channels × 48 positions, handed out in runs of `f32ItemBlocks` blocks to whichever
     /// thread is free. Each output's sum (channels, then taps, in runs of ~256 products, then + bias) is fixed by the
     /// shapes, so the thread count and the split change no bit.
-    static func shiftedF32(_ input: Tensor, weight w: Tensor, bias: Tensor?, padding pad: (top: Int, bottom: Int, left: Int, right: Int),
-                           into out: Tensor) {
+    static func shiftedF32(_ input: consuming Tensor, normalizedBy affine: ChannelAffine?, weight w: Tensor, bias: Tensor?,
+                           padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
         let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)
         // The kernel reads the computed positions shifted by the taps: up to kw − 1 past the padded grid.
         let plane = hp * wp + wp
@@ -241,18 +249,26 @@ public enum Conv2D {
         defer { withExtendedLifetime(gridStorage) {} }
         let biasValues = bias?.toFloats() ?? []
         let positions = outH * wp, items = (positions + 48 * f32ItemBlocks - 1) / (48 * f32ItemBlocks)
-        input.withFloats { px in w.withFloats { pw in out.withMutableFloats { py in
-            let x = px.baseAddress!, y = py.baseAddress!, weights = pw.baseAddress!
-            for n in 0..<batch {
+        let level = Int32(KernelDispatch.level)
+        var source: Tensor? = consume input
+        var out: Tensor? = batch > 1 ? Tensor(uninitialized: [batch, cout, outH, outW]) : nil
+        for n in 0..<batch {
+            source!.withFloats { px in
+                let x = px.baseAddress!
                 Parallel.forEachChunk(cin, minChunk: 8) { channels in
                     for c in channels {
-                        let src = x + (n * cin + c) * height * width, dst = grid + c * plane
+                        let dst = grid + c * plane
                         if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
-                        for r in 0..<height {
-                            (dst + (r + pad.top) * wp + pad.left).update(from: src + r * width, count: width)
-                        }
+                        fillRows(x + (n * cin + c) * height * width, affine, image: n, channel: c, height: height, width: width,
+                                 into: dst + pad.top * wp + pad.left, pitch: wp, level: level)
                     }
                 }
+            }
+            // The grid holds the last image: the input's block may go back to the cache and become the output's.
+            if n == batch - 1 { source = nil }
+            if out == nil { out = Tensor(uninitialized: [batch, cout, outH, outW]) }
+            w.withFloats { pw in out!.withMutableFloats { py in
+                let y = py.baseAddress!, weights = pw.baseAddress!
                 biasValues.withUnsafeBufferPointer { pb in
                     Parallel.forEachItem(items) { next in
                         while let item = next() {
@@ -264,8 +280,23 @@ public enum Conv2D {
                         }
                     }
                 }
+            } }
+        }
+        return out!
+    }
+
+    /// One input plane's rows into a grid plane of pitch `pitch` (at its first interior position), through `affine`
+    /// when given.
+    @inline(__always)
+    static func fillRows(_ src: UnsafePointer<Float>, _ affine: ChannelAffine?, image n: Int, channel c: Int, height: Int, width: Int,
+                         into dst: UnsafeMutablePointer<Float>, pitch: Int, level: Int32) {
+        for r in 0..<height {
+            if let affine {
+                affine.apply(src + r * width, count: width, image: n, channel: c, into: dst + r * pitch, level: level)
+            } else {
+                (dst + r * pitch).update(from: src + r * width, count: width)
             }
-        } } }
+        }
     }
 
     /// Zeros the padding of one plane of a shifted kernel's grid (pitch `wp`, `plane` elements: the top rows, each
@@ -289,11 +320,10 @@ public enum Conv2D {
     /// `shiftedGEMM` with bf16 operands: the input rounded to bf16 and stored as channel pairs on the padded grid,
     /// the weights as [tap][Cout][Cin/2] pairs, and `jk_conv_bf16` over chunks of grid positions in parallel. Each
     /// output's summation order is fixed by the shapes alone (taps, then channel pairs), whatever the split.
-    static func shiftedBF16(_ input: Tensor, weight: Tensor, bias: Tensor?,
+    static func shiftedBF16(_ input: consuming Tensor, normalizedBy affine: ChannelAffine?, weight: Tensor, bias: Tensor?,
                             padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
         let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, weight, pad)
         precondition(outH > 0 && outW > 0, "conv2d: output would be empty")
-        let out = Tensor(uninitialized: [batch, cout, outH, outW])
         let pairs = (cin + 1) / 2, taps = kh * kw
         // Blocks of 48 positions read up to 47 words past the last computed position, plus the largest tap shift.
         let plane = hp * wp + wp + 64
@@ -311,20 +341,40 @@ public enum Conv2D {
         let biasValues = bias?.toF32()
         let positions = outH * wp, chunks = (positions + bf16ChunkPositions - 1) / bf16ChunkPositions
         let level = Int32(KernelDispatch.level)
-        input.withFloats { px in out.withMutableFloats { py in
-            let x = px.baseAddress!, y = py.baseAddress!
-            for n in 0..<batch {
+        var source: Tensor? = consume input
+        var out: Tensor? = batch > 1 ? Tensor(uninitialized: [batch, cout, outH, outW]) : nil
+        for n in 0..<batch {
+            source!.withFloats { px in
+                let x = px.baseAddress!
                 Parallel.forEachChunk(pairs, minChunk: 4) { range in
-                    for c in range {
-                        let even = x + (n * cin + 2 * c) * height * width
-                        let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
-                        let dst = grid + c * plane
-                        if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
-                        for r in 0..<height {
-                            jk_pack_bf16_pairs(level, even + r * width, odd.map { $0 + r * width }, width, dst + (r + pad.top) * wp + pad.left)
+                    // With an affine, each row pair is normalised into these two rows first, then packed.
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: affine == nil ? 0 : 2 * width) { rows in
+                        for c in range {
+                            let even = x + (n * cin + 2 * c) * height * width
+                            let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
+                            let dst = grid + c * plane
+                            if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
+                            for r in 0..<height {
+                                var e = even + r * width, o = odd.map { $0 + r * width }
+                                if let affine, let scratch = rows.baseAddress {
+                                    affine.apply(e, count: width, image: n, channel: 2 * c, into: scratch, level: level)
+                                    e = UnsafePointer(scratch)
+                                    if let odd = o {
+                                        affine.apply(odd, count: width, image: n, channel: 2 * c + 1, into: scratch + width, level: level)
+                                        o = UnsafePointer(scratch + width)
+                                    }
+                                }
+                                jk_pack_bf16_pairs(level, e, o, width, dst + (r + pad.top) * wp + pad.left)
+                            }
                         }
                     }
                 }
+            }
+            // The grid holds the last image: the input's block may go back to the cache and become the output's.
+            if n == batch - 1 { source = nil }
+            if out == nil { out = Tensor(uninitialized: [batch, cout, outH, outW]) }
+            out!.withMutableFloats { py in
+                let y = py.baseAddress!
                 let b = biasValues.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
                 Parallel.forEachChunk(chunks) { range in
                     let p0 = range.lowerBound * bf16ChunkPositions, p1 = min(positions, range.upperBound * bf16ChunkPositions)
@@ -332,9 +382,9 @@ public enum Conv2D {
                                      y + n * cout * outH * outW, Int32(outH), Int32(outW), Int32(p0), Int32(p1))
                 }
             }
-        } }
+        }
         withExtendedLifetime(biasValues) {}
-        return out
+        return out!
     }
 
     /// Output tile pairs per pass of `shiftedAMX` over the weights: each 32-channel weight block serves that many

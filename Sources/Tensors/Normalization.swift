@@ -55,35 +55,37 @@ public enum Normalization {
 
     /// GroupNorm on NCHW: channels split into `groups`, statistics over (channels of the group × H × W).
     /// `silu: true` applies SiLU to the output in the same pass (the VQ blocks' GN → swish), bit-equal to
-    /// `Activations.silu` of the plain result. `inPlace: true` writes the result over `x` and returns it (for a
-    /// tensor the caller made and shares with no one: a block's intermediate, which then needs no second block).
-    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false,
-                                 inPlace: Bool = false) -> Tensor {
+    /// `Activations.silu` of the plain result.
+    public static func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> Tensor {
+        groupNormAffine(x, groups: groups, weight: weight, bias: bias, eps: eps, silu: silu).applied(to: x)
+    }
+
+    /// GroupNorm's per-channel scale and shift for `x` (its statistics taken, nothing written): what `groupNorm`
+    /// applies, for a consumer that applies it itself (`Conv2D.apply(_:normalizedBy:…)`).
+    public static func groupNormAffine(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float, silu: Bool = false) -> ChannelAffine {
         precondition(x.rank >= 2 && x.shape[1] % groups == 0, "groupNorm: \(x.shape[1]) channels in \(groups) groups")
         let n = x.shape[0], c = x.shape[1], spatial = x.count / max(n * c, 1)
         let perGroup = c / groups * spatial
         let w = weight?.toF32().toFloats(), b = bias?.toF32().toFloats()
-        // Each group's moments are taken before any of its values is overwritten, and groups are disjoint.
-        let out = inPlace ? x : Tensor(uninitialized: x.shape)
+        var scale = [Float](repeating: 0, count: n * c), shift = [Float](repeating: 0, count: n * c)
         let level = Int32(KernelDispatch.level)
-        x.withFloats { px in out.withMutableFloats { py in
-            let (px, py) = (px.baseAddress!, py.baseAddress!)
+        x.withFloats { px in scale.withUnsafeMutableBufferPointer { ps in shift.withUnsafeMutableBufferPointer { pt in
+            let (px, ps, pt) = (px.baseAddress!, ps.baseAddress!, pt.baseAddress!)
             Parallel.forEachChunk(n * groups, minChunk: 1) { range in
                 for ng in range {
-                    let base = ng * perGroup
                     var mean = 0.0, variance = 0.0
-                    jk_group_moments(level, px + base, perGroup, &mean, &variance)
+                    jk_group_moments(level, px + ng * perGroup, perGroup, &mean, &variance)
                     let inv = Float(1 / (variance + Double(eps)).squareRoot()), m = Float(mean)
                     let firstChannel = (ng % groups) * (c / groups)
                     // Per channel: scale and shift are constants over its spatial run.
                     for k in 0..<(c / groups) {
-                        let channel = firstChannel + k, start = base + k * spatial
-                        let scale = inv * (w?[channel] ?? 1), shift = (b?[channel] ?? 0) - m * scale
-                        jk_scale_shift(level, px + start, spatial, scale, shift, silu ? 1 : 0, py + start)
+                        let channel = firstChannel + k, at = (ng / groups) * c + channel
+                        ps[at] = inv * (w?[channel] ?? 1)
+                        pt[at] = (b?[channel] ?? 0) - m * ps[at]
                     }
                 }
             }
-        } }
-        return out
+        } } }
+        return ChannelAffine(images: n, channels: c, scale: scale, shift: shift, silu: silu)
     }
 }

@@ -49,7 +49,7 @@ import Tensors
 }
 
 /// The process-wide cache of large blocks (Sources/Tensors/TensorStorage.swift) and the in-place operations that keep
-/// a decoder's blocks few: best fit as the arena's, and in-place results equal to the fresh ones bit for bit.
+/// a decoder's blocks few: best fit as the arena's, and an in-place sum equal to the fresh one bit for bit.
 @Suite struct LargeBlockReuseTests {
     @Test func bestFitTakesTheSmallestBlockThatHoldsTheRequestWithoutDoublingIt() {
         let mb = 1 << 20
@@ -75,23 +75,11 @@ import Tensors
         #expect(zeroed.toFloats().allSatisfy { $0 == 0 })
     }
 
-    @Test func inPlaceGroupNormAndAddEqualTheFreshResults() {
+    @Test func addInPlaceEqualsTheFreshSum() {
         var rng = NumpyRandom(seed: 11)
-        let shape = [2, 64, 9, 7], count = shape.reduce(1, *)
-        let values = (0..<count).map { _ in Float(rng.random() * 6 - 2.5) }
-        let w = Tensor(shape: [64], floats: (0..<64).map { Float($0) / 32 - 1 })
-        let b = Tensor(shape: [64], floats: (0..<64).map { Float($0 % 7) / 5 })
-        for silu in [false, true] {
-            let x = Tensor(shape: shape, floats: values)
-            let fresh = Normalization.groupNorm(x, groups: 32, weight: w, bias: b, eps: 1e-6, silu: silu).toFloats()
-            let same = Normalization.groupNorm(x, groups: 32, weight: w, bias: b, eps: 1e-6, silu: silu, inPlace: true)
-            #expect(same.rawPointer == x.rawPointer)
-            #expect(same.toFloats() == fresh)
-            #expect(x.toFloats() == fresh, "the input now holds the result")
-        }
-        let y = Tensor(shape: shape, floats: values.reversed())
-        let expected = zip(values, values.reversed()).map { $0 + $1 }
-        Activations.add(Tensor(shape: shape, floats: values), into: y)
-        #expect(y.toFloats() == expected)
+        let values = (0..<(3 * 64 * 9 * 7 + 5)).map { _ in Float(rng.random() * 6 - 2.5) }
+        let y = Tensor(shape: [values.count], floats: values.reversed())
+        Activations.add(Tensor(shape: [values.count], floats: values), into: y)
+        #expect(y.toFloats() == zip(values, values.reversed()).map { $0 + $1 })
     }
 }

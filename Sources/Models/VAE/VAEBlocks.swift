@@ -8,16 +8,21 @@ struct VAEConv {
     let weight: Tensor
     let bias: Tensor
     let options: Conv2D.Options
-    func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision) -> Tensor {
-        Conv2D.apply(x, weight: weight, bias: bias, options: options, activations: activations)
+    /// `normalizedBy`: this conv of the normalised `x`, the normalised tensor never stored (Conv2D.apply).
+    /// `x` is consumed (Conv2D.apply): pass `consume h` when it is the last use.
+    func callAsFunction(_ x: consuming Tensor, _ activations: ActivationPrecision, normalizedBy affine: ChannelAffine? = nil) -> Tensor {
+        Conv2D.apply(consume x, normalizedBy: affine, weight: weight, bias: bias, options: options, activations: activations)
     }
 }
 
 struct VAEGroupNorm {
     let weight: Tensor, bias: Tensor, groups: Int
-    /// `inPlace: true` overwrites `x` (Normalization.groupNorm).
-    func callAsFunction(_ x: Tensor, silu: Bool = false, inPlace: Bool = false) -> Tensor {
-        Normalization.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: 1e-6, silu: silu, inPlace: inPlace)
+    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
+        Normalization.groupNorm(x, groups: groups, weight: weight, bias: bias, eps: 1e-6, silu: silu)
+    }
+    /// The norm (then SiLU) of `x` as a scale and shift per channel, for the conv that reads it.
+    func affine(_ x: Tensor, silu: Bool) -> ChannelAffine {
+        Normalization.groupNormAffine(x, groups: groups, weight: weight, bias: bias, eps: 1e-6, silu: silu)
     }
 }
 
@@ -25,10 +30,12 @@ struct VAEGroupNorm {
 /// input (through the 1×1 `conv_shortcut` when the channel count changes).
 struct VAEResnetBlock {
     let norm1: VAEGroupNorm, conv1: VAEConv, norm2: VAEGroupNorm, conv2: VAEConv, shortcut: VAEConv?
-    /// The second norm and the residual sum write over the block's own intermediates (one image-sized block less).
+    /// The norms are applied as the convolutions pack their inputs, and the residual sum writes over conv2's output:
+    /// two image-sized blocks less than the plain sequence, the same bits.
     func callAsFunction(_ x: Tensor, _ a: ActivationPrecision) -> Tensor {
-        let h = conv1(norm1(x, silu: true), a)
-        let out = conv2(norm2(h, silu: true, inPlace: true), a)
+        let h = conv1(x, a, normalizedBy: norm1.affine(x, silu: true))
+        let normed = norm2.affine(h, silu: true)
+        let out = conv2(consume h, a, normalizedBy: normed)
         Activations.add(shortcut.map { $0(x, a) } ?? x, into: out)
         return out
     }

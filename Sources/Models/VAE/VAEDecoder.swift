@@ -42,6 +42,6 @@ struct VAEDecoder {
             for block in level.resnets { h = block(h, a) }
             if let up = level.upsample { h = up(h, activations: a) }
         }
-        return convOut(normOut(h, silu: true), a)
+        return convOut(h, a, normalizedBy: normOut.affine(h, silu: true))
     }
 }

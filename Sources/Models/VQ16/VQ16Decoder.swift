@@ -87,7 +87,7 @@ public final class VQ16Decoder: @unchecked Sendable {
             }
             if let up = level.upsample { h = up(h, activations: a) }
         }
-        return convOut(normOut(h, silu: true), a)
+        return convOut(h, a, normalizedBy: normOut.affine(h, silu: true))
     }
 
     /// `clip((x + 1) / 2 · 255, 0, 255)` stored to uint8 — truncating, as the reference does. HWC per image.

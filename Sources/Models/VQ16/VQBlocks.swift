@@ -7,8 +7,10 @@ struct VQConv {
     let weight: Tensor
     let bias: Tensor?
     let options: Conv2D.Options
-    func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
-        Conv2D.apply(x, weight: weight, bias: bias, options: options, activations: activations)
+    /// `normalizedBy`: this conv of the normalised `x`, the normalised tensor never stored (Conv2D.apply).
+    /// `x` is consumed (Conv2D.apply): pass `consume h` when it is the last use.
+    func callAsFunction(_ x: consuming Tensor, _ activations: ActivationPrecision = .f32, normalizedBy affine: ChannelAffine? = nil) -> Tensor {
+        Conv2D.apply(consume x, normalizedBy: affine, weight: weight, bias: bias, options: options, activations: activations)
     }
     /// This 3 × 3 conv after nearest ×2 (the decoder's Upsample), run on the input's four phases.
     var upsampled: NearestUpsampledConv { NearestUpsampledConv(weight: weight, bias: bias) }
@@ -16,20 +18,26 @@ struct VQConv {
 
 struct VQNorm {
     let weight: Tensor, bias: Tensor
-    /// `silu: true`: GN then swish in one pass. `inPlace: true` overwrites `x` (Normalization.groupNorm).
-    func callAsFunction(_ x: Tensor, silu: Bool = false, inPlace: Bool = false) -> Tensor {
-        Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu, inPlace: inPlace)
+    /// `silu: true`: GN then swish in one pass.
+    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
+        Normalization.groupNorm(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu)
+    }
+    /// The norm (then swish) of `x` as a scale and shift per channel, for the conv that reads it.
+    func affine(_ x: Tensor, silu: Bool) -> ChannelAffine {
+        Normalization.groupNormAffine(x, groups: 32, weight: weight, bias: bias, eps: 1e-6, silu: silu)
     }
 }
 
 /// GN → swish → conv3×3 → GN → swish → conv3×3, plus the input (through `nin_shortcut` when channels change).
-/// `activations` is the convolutions' input precision (Conv2D.apply). The second norm and the residual sum write over
-/// the block's own intermediates, so a block holds three image-sized tensors at most, not four.
+/// `activations` is the convolutions' input precision (Conv2D.apply). The norms are applied as the convolutions pack
+/// their inputs and the residual sum writes over conv2's output, so a block holds the input, conv1's output and
+/// conv2's (and a grid) at most: two image-sized blocks less than the plain sequence, the same bits.
 struct VQResBlock {
     let norm1: VQNorm, conv1: VQConv, norm2: VQNorm, conv2: VQConv, shortcut: VQConv?
     func callAsFunction(_ x: Tensor, _ activations: ActivationPrecision = .f32) -> Tensor {
-        let h = conv1(norm1(x, silu: true), activations)
-        let out = conv2(norm2(h, silu: true, inPlace: true), activations)
+        let h = conv1(x, activations, normalizedBy: norm1.affine(x, silu: true))
+        let normed = norm2.affine(h, silu: true)
+        let out = conv2(consume h, activations, normalizedBy: normed)
         Activations.add(shortcut.map { $0(x, activations) } ?? x, into: out)
         return out
     }
