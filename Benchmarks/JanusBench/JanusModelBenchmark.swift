@@ -118,11 +118,16 @@ enum JanusModelBenchmark {
             // come from the block cache instead of fresh pages the kernel must fault in and clear.
             let again = Date()
             _ = model.vq.decode(codes, side: side)
-            // fresh_MB: large blocks the decodes allocated anew (first image / second image); the first precision's
+            let warm = Date().timeIntervalSince(again), fresh2 = TensorStorage.freshLargeBlockBytes
+            // $JANUS_BENCH_VQ_IMAGES (2): more images after those two, for the fresh blocks of a long run's images.
+            let extra = max(0, (Int(ProcessInfo.processInfo.environment["JANUS_BENCH_VQ_IMAGES"] ?? "") ?? 2) - 2)
+            for _ in 0..<extra { _ = model.vq.decode(codes, side: side) }
+            // fresh_MB: large blocks the decodes allocated anew (first image / second image [/ the rest]); the first precision's
             // decodes leave blocks in the cache for the next one, so give JANUS_BENCH_PRECISION for a first image's.
             report.add([("benchmark", "janus_vq_decode"), ("images", "1"), ("precision", precision.rawValue),
-                        ("seconds", format(first, 2)), ("warm_seconds", format(Date().timeIntervalSince(again), 2)),
-                        ("fresh_MB", "\((fresh1 - fresh0) >> 20)/\((TensorStorage.freshLargeBlockBytes - fresh1) >> 20)"),
+                        ("seconds", format(first, 2)), ("warm_seconds", format(warm, 2)),
+                        ("fresh_MB", "\((fresh1 - fresh0) >> 20)/\((fresh2 - fresh1) >> 20)"
+                            + (extra > 0 ? "/\((TensorStorage.freshLargeBlockBytes - fresh2) >> 20) over \(extra) more" : "")),
                         ("read_bw_GB/s", format(bandwidth))])
             if precision == .bf16 && KernelDispatch.hasAMX {
                 // The bf16 convolutions without AMX tiles (AVX512-BF16 dot products), for comparison.

@@ -23,7 +23,7 @@ public final class TensorArena: @unchecked Sendable {
     public init() { pthread_mutex_init(&lock, nil) }
 
     deinit {
-        for f in free { Glibc.free(f.block) }
+        for f in free { LargeBlocks.deallocate(f.block, size: f.size) }
         pthread_mutex_destroy(&lock)
     }
 
@@ -36,8 +36,8 @@ public final class TensorArena: @unchecked Sendable {
         if let best = LargeBlocks.bestFit(free.map(\.size), for: bytes) {
             (size, block) = free.remove(at: best)
         } else {
-            size = bytes; block = LargeBlocks.allocate(bytes)
-            ownedBytes += bytes
+            size = LargeBlocks.blockSize(bytes); block = LargeBlocks.shared.allocate(bytes)
+            ownedBytes += size
         }
         pthread_mutex_unlock(&lock)
         let lease = Lease(arena: self, block: block, size: size)

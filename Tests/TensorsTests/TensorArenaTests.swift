@@ -59,6 +59,7 @@ import Tensors
         #expect(LargeBlocks.bestFit([37 * mb], for: 38 * mb) == nil)
         #expect(LargeBlocks.bestFit([50 * mb, 40 * mb, 40 * mb], for: 40 * mb) == 2, "of equal blocks the last freed")
         #expect(LargeBlocks.bestFit([], for: 8 * mb) == nil)
+        #expect(LargeBlocks.bestFit([80 * mb, 90 * mb], for: 38 * mb, wasting: .max) == 0, "any waste allowed")
     }
 
     @Test func aFreedLargeBlockServesASmallerTensorWithoutAFreshAllocation() {
@@ -73,6 +74,45 @@ import Tensors
         #expect(smaller.storage.byteCount == 17 << 20)
         let zeroed = Tensor(zeros: [23 * (1 << 18) - 5])   // whatever block it gets, it reads as zeros
         #expect(zeroed.toFloats().allSatisfy { $0 == 0 })
+    }
+
+    @Test func cachedPagesOfOtherSizesMakeUpABlockNoneFits() {
+        let mb = 1 << 20
+        let cache = LargeBlocks(cacheLimit: 64 * mb)
+        let a = cache.allocate(6 * mb), b = cache.allocate(10 * mb)
+        #expect(cache.freshBytes == 16 * mb)
+        a.initializeMemory(as: UInt8.self, repeating: 0xA1, count: 6 * mb)
+        b.initializeMemory(as: UInt8.self, repeating: 0xB2, count: 10 * mb)
+        cache.release(a, size: 6 * mb)
+        cache.release(b, size: 10 * mb)
+        // 14 MB: neither block holds it, so b's pages (freed last) and the first 4 MB of a's are moved under one
+        // new mapping; nothing fresh, and the pages keep what was written to them.
+        let (c, size) = cache.take(14 * mb)!
+        #expect(size == 14 * mb && cache.freshBytes == 16 * mb)
+        let bytes = c.assumingMemoryBound(to: UInt8.self)
+        #expect((0..<(10 * mb)).allSatisfy { bytes[$0] == 0xB2 })
+        #expect(((10 * mb)..<(14 * mb)).allSatisfy { bytes[$0] == 0xA1 })
+        // What is left of a (2 MB) serves a 1.5-granule request whole; a larger one gets it plus fresh pages.
+        let (d, dSize) = cache.take(9 * mb / 2)!
+        #expect(dSize == 6 * mb && cache.freshBytes == 16 * mb + 4 * mb, "2 MB moved, 4 MB fresh")
+        #expect(d.assumingMemoryBound(to: UInt8.self)[0] == 0xA1)
+        #expect(cache.take(5 * mb) == nil, "an empty cache gives nothing")
+        cache.release(c, size: 14 * mb)
+        cache.release(d, size: 6 * mb)
+        // The 14 MB block, itself made of two mappings, is moved again as a piece (granule by granule).
+        let (e, eSize) = cache.take(18 * mb)!
+        #expect(eSize == 18 * mb && cache.freshBytes == 20 * mb)
+        let eb = e.assumingMemoryBound(to: UInt8.self)
+        #expect(eb[0] == 0xA1 && eb[6 * mb] == 0xB2 && eb[16 * mb - 1] == 0xB2 && eb[16 * mb] == 0xA1)
+        cache.release(e, size: 18 * mb)
+        #expect(cache.take(5 * mb)?.size == 6 * mb, "a cached block past twice the request is split")
+    }
+
+    @Test func largeBlocksAreWholeGranules() {
+        #expect(LargeBlocks.blockSize(LargeBlocks.threshold - 1) == LargeBlocks.threshold - 1)
+        #expect(LargeBlocks.blockSize(LargeBlocks.threshold + 1) == LargeBlocks.threshold + LargeBlocks.granule)
+        #expect(LargeBlocks.blockSize(75_497_472) == 75_497_472, "128 channels at 384²: 36 granules exactly")
+        #expect(LargeBlocks.blockSize(75_497_473) == 37 * LargeBlocks.granule)
     }
 
     @Test func addInPlaceEqualsTheFreshSum() {

@@ -197,4 +197,13 @@ typedef void (*jk_chunk_fn)(void *ctx, int chunk);
 /// `threads`-th after it) and returns when all are done. Falls back to running them serially on the calling thread
 /// when nested inside a job or while another thread's job is running.
 void jk_parallel_run(int threads, int chunks, jk_chunk_fn fn, void *ctx);
+/// Anonymous read-write memory of `size` bytes (a multiple of 2 MB) on a 2 MB boundary, marked for transparent huge
+/// pages; NULL when `size` is not such a multiple or the kernel refuses. Untouched pages cost nothing.
+void *jk_pages_map(size_t size);
+void jk_pages_unmap(void *p, size_t size);
+/// Moves the pages of [from, from + size) to [to, to + size) (replacing what was mapped there) without copying or
+/// faulting them, and returns how many bytes from the start were moved: `size`, or less where the kernel refused
+/// (the rest is still mapped at `from + moved`; that part of `to` keeps what was there).
+size_t jk_pages_move(void *from, size_t size, void *to);
+
 #endif
