@@ -250,37 +250,43 @@ public enum Conv2D {
         let biasValues = bias?.toFloats() ?? []
         let positions = outH * wp, items = (positions + 48 * f32ItemBlocks - 1) / (48 * f32ItemBlocks)
         let level = Int32(KernelDispatch.level)
-        var source: Tensor? = consume input
-        var out: Tensor? = batch > 1 ? Tensor(uninitialized: [batch, cout, outH, outW]) : nil
-        for n in 0..<batch {
-            source!.withFloats { px in
-                let x = px.baseAddress!
-                Parallel.forEachChunk(cin, minChunk: 8) { channels in
-                    for c in channels {
-                        let dst = grid + c * plane
-                        if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
-                        fillRows(x + (n * cin + c) * height * width, affine, image: n, channel: c, height: height, width: width,
-                                 into: dst + pad.top * wp + pad.left, pitch: wp, level: level)
-                    }
+        return perImage(consume input, output: [batch, cout, outH, outW]) { x, n in
+            Parallel.forEachChunk(cin, minChunk: 8) { channels in
+                for c in channels {
+                    let dst = grid + c * plane
+                    if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
+                    fillRows(x + (n * cin + c) * height * width, affine, image: n, channel: c, height: height, width: width,
+                             into: dst + pad.top * wp + pad.left, pitch: wp, level: level)
                 }
             }
-            // The grid holds the last image: the input's block may go back to the cache and become the output's.
-            if n == batch - 1 { source = nil }
-            if out == nil { out = Tensor(uninitialized: [batch, cout, outH, outW]) }
-            w.withFloats { pw in out!.withMutableFloats { py in
-                let y = py.baseAddress!, weights = pw.baseAddress!
-                biasValues.withUnsafeBufferPointer { pb in
-                    Parallel.forEachItem(items) { next in
-                        while let item = next() {
-                            let p0 = item * 48 * f32ItemBlocks, p1 = min(positions, p0 + 48 * f32ItemBlocks)
-                            let done = jk_conv_f32(grid, plane, Int32(cin), Int32(wp), weights, cin * kh * kw, Int32(cout), Int32(kh), Int32(kw),
-                                                   pb.isEmpty ? nil : pb.baseAddress, y + n * cout * outH * outW, Int32(outH), Int32(outW),
-                                                   Int32(p0), Int32(p1))
-                            precondition(done != 0, "conv2d: the AVX-512 f32 kernel refused (CPU level or taps)")
-                        }
+        } compute: { y, n in
+            w.withFloats { pw in biasValues.withUnsafeBufferPointer { pb in
+                Parallel.forEachItem(items) { next in
+                    while let item = next() {
+                        let p0 = item * 48 * f32ItemBlocks, p1 = min(positions, p0 + 48 * f32ItemBlocks)
+                        let done = jk_conv_f32(grid, plane, Int32(cin), Int32(wp), pw.baseAddress!, cin * kh * kw, Int32(cout), Int32(kh), Int32(kw),
+                                               pb.isEmpty ? nil : pb.baseAddress, y + n * cout * outH * outW, Int32(outH), Int32(outW),
+                                               Int32(p0), Int32(p1))
+                        precondition(done != 0, "conv2d: the AVX-512 f32 kernel refused (CPU level or taps)")
                     }
                 }
             } }
+        }
+    }
+
+    /// Per image of a shifted kernel: `pack` fills the grid from image n of the input, `compute` writes image n of the
+    /// output from it. The input is let go once the grid holds the last image, before the output is allocated, so a
+    /// block the caller gave up (`consume`) can become the output's (one image-sized block less at a decoder's peak).
+    static func perImage(_ input: consuming Tensor, output shape: [Int], pack: (UnsafePointer<Float>, Int) -> Void,
+                         compute: (UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+        let batch = shape[0]
+        var source: Tensor? = consume input
+        var out: Tensor? = batch > 1 ? Tensor(uninitialized: shape) : nil
+        for n in 0..<batch {
+            source!.withFloats { pack($0.baseAddress!, n) }
+            if n == batch - 1 { source = nil }
+            if out == nil { out = Tensor(uninitialized: shape) }
+            out!.withMutableFloats { compute($0.baseAddress!, n) }
         }
         return out!
     }
@@ -341,50 +347,40 @@ public enum Conv2D {
         let biasValues = bias?.toF32()
         let positions = outH * wp, chunks = (positions + bf16ChunkPositions - 1) / bf16ChunkPositions
         let level = Int32(KernelDispatch.level)
-        var source: Tensor? = consume input
-        var out: Tensor? = batch > 1 ? Tensor(uninitialized: [batch, cout, outH, outW]) : nil
-        for n in 0..<batch {
-            source!.withFloats { px in
-                let x = px.baseAddress!
-                Parallel.forEachChunk(pairs, minChunk: 4) { range in
-                    // With an affine, each row pair is normalised into these two rows first, then packed.
-                    withUnsafeTemporaryAllocation(of: Float.self, capacity: affine == nil ? 0 : 2 * width) { rows in
-                        for c in range {
-                            let even = x + (n * cin + 2 * c) * height * width
-                            let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
-                            let dst = grid + c * plane
-                            if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
-                            for r in 0..<height {
-                                var e = even + r * width, o = odd.map { $0 + r * width }
-                                if let affine, let scratch = rows.baseAddress {
-                                    affine.apply(e, count: width, image: n, channel: 2 * c, into: scratch, level: level)
-                                    e = UnsafePointer(scratch)
-                                    if let odd = o {
-                                        affine.apply(odd, count: width, image: n, channel: 2 * c + 1, into: scratch + width, level: level)
-                                        o = UnsafePointer(scratch + width)
-                                    }
+        let result = perImage(consume input, output: [batch, cout, outH, outW]) { x, n in
+            Parallel.forEachChunk(pairs, minChunk: 4) { range in
+                // With an affine, each row pair is normalised into these two rows first, then packed.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: affine == nil ? 0 : 2 * width) { rows in
+                    for c in range {
+                        let even = x + (n * cin + 2 * c) * height * width
+                        let odd: UnsafePointer<Float>? = 2 * c + 1 < cin ? even + height * width : nil
+                        let dst = grid + c * plane
+                        if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
+                        for r in 0..<height {
+                            var e = even + r * width, o = odd.map { $0 + r * width }
+                            if let affine, let scratch = rows.baseAddress {
+                                affine.apply(e, count: width, image: n, channel: 2 * c, into: scratch, level: level)
+                                e = UnsafePointer(scratch)
+                                if let odd = o {
+                                    affine.apply(odd, count: width, image: n, channel: 2 * c + 1, into: scratch + width, level: level)
+                                    o = UnsafePointer(scratch + width)
                                 }
-                                jk_pack_bf16_pairs(level, e, o, width, dst + (r + pad.top) * wp + pad.left)
                             }
+                            jk_pack_bf16_pairs(level, e, o, width, dst + (r + pad.top) * wp + pad.left)
                         }
                     }
                 }
             }
-            // The grid holds the last image: the input's block may go back to the cache and become the output's.
-            if n == batch - 1 { source = nil }
-            if out == nil { out = Tensor(uninitialized: [batch, cout, outH, outW]) }
-            out!.withMutableFloats { py in
-                let y = py.baseAddress!
-                let b = biasValues.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-                Parallel.forEachChunk(chunks) { range in
-                    let p0 = range.lowerBound * bf16ChunkPositions, p1 = min(positions, range.upperBound * bf16ChunkPositions)
-                    _ = jk_conv_bf16(grid, plane, Int32(pairs), Int32(wp), packed, Int32(cout), Int32(kh), Int32(kw), b,
-                                     y + n * cout * outH * outW, Int32(outH), Int32(outW), Int32(p0), Int32(p1))
-                }
+        } compute: { y, n in
+            let b = biasValues.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+            Parallel.forEachChunk(chunks) { range in
+                let p0 = range.lowerBound * bf16ChunkPositions, p1 = min(positions, range.upperBound * bf16ChunkPositions)
+                _ = jk_conv_bf16(grid, plane, Int32(pairs), Int32(wp), packed, Int32(cout), Int32(kh), Int32(kw), b,
+                                 y + n * cout * outH * outW, Int32(outH), Int32(outW), Int32(p0), Int32(p1))
             }
         }
         withExtendedLifetime(biasValues) {}
-        return out!
+        return result
     }
 
     /// Output tile pairs per pass of `shiftedAMX` over the weights: each 32-channel weight block serves that many
