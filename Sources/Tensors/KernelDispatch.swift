@@ -64,6 +64,10 @@ public enum KernelDispatch {
     /// |---|---|---|---|---|---|
     /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 335 / 182 | 382 / 201 | 364 / 191 | 313 / 166 | 240 / 67 |
     /// | the same, Cooperlake (OpenBLAS's best core there; an earlier build of the kernel) | 349 / 254 | 345 / 296 | 325 / 262 | 296 / 276 | 270 / 128 |
+    /// | AMD EPYC Zen 4 (family 19h model 11h), Cooperlake (no core set; two runs) | 173 / 163, 167 / 177 | 190 / 175, 169 / 169 | 188 / 164, 184 / 159 | 189 / 140, 171 / 134 | 125 / 68 |
+    ///
+    /// On Zen 4 both paths run at about the two cores' 512-bit FMA peak (~190 GFLOP/s, the unit double-pumped): level
+    /// on the large shapes, ahead on the small ones, so the kernel serves there too.
     ///
     /// The SDXL-VAE decode of a 48×48 latent went from 8.6 to 5.4 s and the VQ decode from 4.0 to 2.4 s (f32, Haswell
     /// core). The sums are in a different order from sgemm's, so f32 convolution outputs move in the last bits
@@ -80,6 +84,7 @@ public enum KernelDispatch {
     /// |---|---|---|---|---|---|---|
     /// | AMD EPYC Zen 5 (family 1Ah), Haswell (our machines' setting) | 3.5 / 4.1 | 3.6 / 4.1 | 7.3 / 9.2 | 48 / 78 | 94 / 152 | 362 / 591 |
     /// | the same, with the blocked summation (a noisier run) | 2.6 / 4.4 | 2.1 / 3.5 | 5.9 / 15.4 | 74 / 125 | 108 / 139 | 368 / 565 |
+    /// | AMD EPYC Zen 4 (family 19h), Cooperlake (2026-12-03) | — | — | 8.3 / 11.5 | 71 / 79 | 140 / 158 | — |
     ///
     /// One kernel for every row count past the gemv rows, so that a prompt computed in pieces (a shared prefix, then
     /// each question) equals it in one piece bit for bit.
