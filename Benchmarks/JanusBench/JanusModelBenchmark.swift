@@ -7,7 +7,7 @@ import Tensors
 /// step at P = 1, 2, 4 at the mean context of a whole image, VQ decode seconds per image). The same measurements as tools/reference/bench_janus_reference.py.
 ///
 ///     JANUS_BENCH_WEIGHTS=DIR [JANUS_BENCH_STEPS=16] [JANUS_BENCH_PARALLEL=1,2,4] [JANUS_BENCH_CONTEXT=308]
-///         [JANUS_BENCH_PRECISION=f32|bf16] [JANUS_BENCH_PARTS=understanding,generation]
+///         [JANUS_BENCH_PRECISION=f32|bf16] [JANUS_BENCH_PARTS=understanding,generation,vq] [JANUS_BENCH_VQ_IMAGES=2]
 ///         janus-bench janus
 ///
 /// Without JANUS_BENCH_WEIGHTS the benchmark says so and does nothing (CI has no full-size checkpoint).
