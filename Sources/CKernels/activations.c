@@ -33,43 +33,24 @@ void jk_silu(int level, const float *x, const float *mul, float *y, size_t n) {
     for (size_t i = 0; i < n; i++) { float s = x[i] / (1.0f + expf(-x[i])); y[i] = mul ? s * mul[i] : s; }
 }
 
-// f32 → bf16, round to nearest even; NaN stays NaN (quiet bit set), as HalfPrecision.bf16Bits and torch. The
-// integer form vectorises; AVX512_BF16's VCNVTNEPS2BF16 would flush denormal inputs to zero, so it is not used.
-static inline uint16_t round_bf16(float v) {
-    uint32_t b; memcpy(&b, &v, 4);
-    if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40);
-    return (uint16_t)((b + 0x7FFFu + ((b >> 16) & 1u)) >> 16);
-}
-
 #if defined(__x86_64__)
-// 16 values rounded to bf16, each in the low half of a 32-bit lane.
-__attribute__((target("avx512f,avx512bw"), always_inline))
-static inline __m512i round_bf16_16(const float *x) {
-    const __m512i b = _mm512_loadu_si512((const void *)x);
-    const __m512i hi = _mm512_srli_epi32(b, 16);
-    const __m512i r = _mm512_srli_epi32(_mm512_add_epi32(b, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF),
-                                                          _mm512_and_si512(hi, _mm512_set1_epi32(1)))), 16);
-    const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(b, _mm512_set1_epi32(0x7FFFFFFF)),
-                                                  _mm512_set1_epi32(0x7F800000));
-    return _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
-}
 
 __attribute__((target("avx512f,avx512bw")))
 static void round_bf16_avx512(const float *x, uint16_t *out, size_t n) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(round_bf16_16(x + i)));
-    for (; i < n; i++) out[i] = round_bf16(x[i]);
+    for (; i + 16 <= n; i += 16) _mm256_storeu_si256((__m256i *)(out + i), _mm512_cvtepi32_epi16(bf16_round16(_mm512_loadu_ps(x + i))));
+    for (; i < n; i++) out[i] = bf16_round_scalar(x[i]);
 }
 
 __attribute__((target("avx512f,avx512bw")))
 static void pack_pairs_avx512(const float *even, const float *odd, size_t n, uint32_t *out) {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
-        const __m512i lo = round_bf16_16(even + i);
-        const __m512i hi = odd ? _mm512_slli_epi32(round_bf16_16(odd + i), 16) : _mm512_setzero_si512();
+        const __m512i lo = bf16_round16(_mm512_loadu_ps(even + i));
+        const __m512i hi = odd ? _mm512_slli_epi32(bf16_round16(_mm512_loadu_ps(odd + i)), 16) : _mm512_setzero_si512();
         _mm512_storeu_si512((void *)(out + i), _mm512_or_si512(lo, hi));
     }
-    for (; i < n; i++) out[i] = (uint32_t)round_bf16(even[i]) | (odd ? (uint32_t)round_bf16(odd[i]) << 16 : 0u);
+    for (; i < n; i++) out[i] = (uint32_t)bf16_round_scalar(even[i]) | (odd ? (uint32_t)bf16_round_scalar(odd[i]) << 16 : 0u);
 }
 #endif
 
@@ -77,12 +58,12 @@ void jk_pack_bf16_pairs(int level, const float *even, const float *odd, size_t n
 #if defined(__x86_64__)
     if (level >= 3) { pack_pairs_avx512(even, odd, n, out); return; }
 #endif
-    for (size_t i = 0; i < n; i++) out[i] = (uint32_t)round_bf16(even[i]) | (odd ? (uint32_t)round_bf16(odd[i]) << 16 : 0u);
+    for (size_t i = 0; i < n; i++) out[i] = (uint32_t)bf16_round_scalar(even[i]) | (odd ? (uint32_t)bf16_round_scalar(odd[i]) << 16 : 0u);
 }
 
 void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n) {
 #if defined(__x86_64__)
     if (level >= 3) { round_bf16_avx512(x, out, n); return; }
 #endif
-    for (size_t i = 0; i < n; i++) out[i] = round_bf16(x[i]);
+    for (size_t i = 0; i < n; i++) out[i] = bf16_round_scalar(x[i]);
 }

@@ -60,3 +60,23 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
     return 0;
 #endif
 }
+
+int jk_conv_bf16_rows(const uint32_t *grid, size_t plane, int pairs, const uint32_t *w, int cout, const float *bias,
+                      float *out, size_t ld, int count) {
+#if defined(__x86_64__)
+    if (!jk_cpu_has_bf16_dot()) return 0;
+    float tile[OB * PB];
+    for (int p = 0; p < count; p += PB) {
+        const int n = count - p < PB ? count - p : PB;
+        for (int o0 = 0; o0 < cout; o0 += OB) {
+            const int ob = cout - o0 < OB ? cout - o0 : OB;
+            conv_block(grid, plane, w, pairs, 1, 1, 0, cout, o0, ob, p, tile);
+            jk_conv_store_tile_rows(tile, PB, ob, o0, n, bias, out + (size_t)p * ld, ld);
+        }
+    }
+    return 1;
+#else
+    (void)grid; (void)plane; (void)pairs; (void)w; (void)cout; (void)bias; (void)out; (void)ld; (void)count;
+    return 0;
+#endif
+}

@@ -102,3 +102,24 @@ int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w
     return 0;
 #endif
 }
+
+int jk_conv_f32_rows(const float *grid, size_t plane, int cin, const float *w, size_t ldw, int cout, const float *bias,
+                     float *out, size_t ld, int count) {
+#if defined(__x86_64__)
+    if (jk_cpu_level() < 3) return 0;
+    const int offset[1] = { 0 };
+    float tile[OB * PB];
+    for (int p = 0; p < count; p += PB) {
+        const int n = count - p < PB ? count - p : PB;
+        for (int o0 = 0; o0 < cout; o0 += OB) {
+            const int ob = cout - o0 < OB ? cout - o0 : OB;
+            conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, 1, offset, p, tile, n);
+            jk_conv_store_tile_rows(tile, PB, ob, o0, n, bias, out + (size_t)p * ld, ld);
+        }
+    }
+    return 1;
+#else
+    (void)grid; (void)plane; (void)cin; (void)w; (void)ldw; (void)cout; (void)bias; (void)out; (void)ld; (void)count;
+    return 0;
+#endif
+}

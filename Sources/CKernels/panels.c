@@ -34,3 +34,43 @@ void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int w
         for (int t = 0; t < panel; t++) row[t] = t < tokens ? src[(size_t)t * ld + c] : 0u;
     }
 }
+
+#if defined(__x86_64__)
+// jk_token_panel_bf16 with AVX-512: per token row, 32 values → 16 rounded pair words (the low halves of two
+// 16-lane roundings, narrowed and joined: word c = bf16(x[2c]) | bf16(x[2c + 1]) << 16), then 16 × 16 transposes.
+__attribute__((target("avx512f")))
+static void panel_bf16_avx512(const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
+    for (int t0 = 0; t0 < panel; t0 += 16) {
+        const int rows = tokens - t0 <= 0 ? 0 : (tokens - t0 < 16 ? tokens - t0 : 16);
+        for (int c0 = 0; c0 < pairs; c0 += 16) {
+            const int cols = pairs - c0 < 16 ? pairs - c0 : 16;
+            const int lanes0 = 2 * cols < 16 ? 2 * cols : 16, lanes1 = 2 * cols - lanes0;
+            const __mmask16 m0 = (__mmask16)((1u << lanes0) - 1u), m1 = (__mmask16)((1u << lanes1) - 1u);
+            __m512i r[16];
+            for (int j = 0; j < 16; j++) {
+                if (j >= rows) { r[j] = _mm512_setzero_si512(); continue; }
+                const float *x = src + (size_t)(t0 + j) * ld + 2 * (size_t)c0;
+                const __m256i lo = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m0, x)));
+                const __m256i hi = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m1, x + 16)));
+                r[j] = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            }
+            transpose16(r);
+            for (int i = 0; i < cols; i++) _mm512_storeu_si512((void *)(dst + (size_t)(c0 + i) * panel + t0), r[i]);
+        }
+    }
+}
+#endif
+
+void jk_token_panel_bf16(int level, const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
+#if defined(__x86_64__)
+    if (level >= 3 && panel % 16 == 0) { panel_bf16_avx512(src, ld, tokens, pairs, dst, panel); return; }
+#endif
+    (void)level;
+    for (int c = 0; c < pairs; c++) {
+        uint32_t *row = dst + (size_t)c * panel;
+        for (int t = 0; t < panel; t++) {
+            const float *x = src + (size_t)t * ld + 2 * (size_t)c;
+            row[t] = t < tokens ? (uint32_t)bf16_round_scalar(x[0]) | (uint32_t)bf16_round_scalar(x[1]) << 16 : 0u;
+        }
+    }
+}

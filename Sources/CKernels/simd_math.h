@@ -1,8 +1,30 @@
 // SIMD math shared by the kernels (internal header).
 #ifndef JANUS_CKERNELS_SIMD_MATH_H
 #define JANUS_CKERNELS_SIMD_MATH_H
+#include <stdint.h>
+#include <string.h>
+
+// f32 → bf16, round to nearest even; NaN stays NaN (quiet bit set), as HalfPrecision.bf16Bits and torch. The
+// integer form vectorises; AVX512_BF16's VCNVTNEPS2BF16 would flush denormal inputs to zero, so it is not used.
+static inline uint16_t bf16_round_scalar(float v) {
+    uint32_t b; memcpy(&b, &v, 4);
+    if ((b & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((b >> 16) | 0x40);
+    return (uint16_t)((b + 0x7FFFu + ((b >> 16) & 1u)) >> 16);
+}
 #if defined(__x86_64__)
 #include <immintrin.h>
+
+// 16 values rounded to bf16 as bf16_round_scalar, each in the low half of a 32-bit lane.
+__attribute__((target("avx512f"), always_inline))
+static inline __m512i bf16_round16(__m512 x) {
+    const __m512i b = _mm512_castps_si512(x);
+    const __m512i hi = _mm512_srli_epi32(b, 16);
+    const __m512i r = _mm512_srli_epi32(_mm512_add_epi32(b, _mm512_add_epi32(_mm512_set1_epi32(0x7FFF),
+                                                          _mm512_and_si512(hi, _mm512_set1_epi32(1)))), 16);
+    const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(b, _mm512_set1_epi32(0x7FFFFFFF)),
+                                                  _mm512_set1_epi32(0x7F800000));
+    return _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(hi, _mm512_set1_epi32(0x40)));
+}
 
 // exp(x) to ~1 ulp: Cephes expf's polynomial on x − n·ln2, scaled by 2^n with scalef (which also gives 0 below the
 // clamp and +inf on overflow).

@@ -39,10 +39,10 @@ public enum Linear {
         if product == .amxTiles {
             return bf16AMX(x, weight: weight, bias: bias)
         }
+        if product == .bf16GEMM { return bf16GEMM(x, weights: [weight], bias: bias)[0] }
         let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
         switch product {
         case .dotProducts: return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
-        case .bf16GEMM: return bf16GEMM(rounded, shape: x.shape, weight: weight, bias: bias)
         default: return applyF32(Tensor(shape: x.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias)
         }
     }
@@ -154,78 +154,53 @@ public enum Linear {
     /// Many rows (prefill) with bf16 activations: the bf16 convolution kernel as a 1×1 convolution. The activations
     /// are transposed into panels of 48 tokens, each panel its K/2 channel pairs × 48 words in a row, so the kernel
     /// reads a panel front to back instead of one line from each of K/2 planes a token row apart (AMD EPYC Zen 4, a
-    /// 5632×2048 product at 1,156 / 4,624 rows, with the tiled output transpose below: 93–103 → 76–82 / 435–494 →
+    /// 5632×2048 product at 1,156 / 4,624 rows, with a tiled output transpose then: 93–103 → 76–82 / 435–494 →
     /// 337–343 ms). The weight rows (already pairs of bf16 in memory) are the output channels. Blocks of weight rows
     /// run in parallel, every panel against each block; each output's summation order depends on K alone, as before.
-    static func bf16GEMM(_ rounded: [UInt16], shape: [Int], weight: Tensor, bias: Tensor?) -> Tensor {
-        let k = weight.shape[1], n = weight.shape[0], m = rounded.count / k, pairs = k / 2
+    /// The kernel writes each block's results into the token rows (`jk_conv_bf16_rows`, 8 × 8 squares transposed in
+    /// registers) instead of channel rows transposed afterwards: that transpose and its 4·m·n-byte buffer were ~4 %
+    /// of a bf16 JanusFlow flow step in perf.
+    static func bf16GEMM(_ x: Tensor, weights: [Tensor], bias: Tensor? = nil) -> [Tensor] {
+        let k = weights[0].shape[1], m = x.count / k, pairs = k / 2
         let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
-        // A tensor, so that the block cache hands the same pages back product after product.
+        // A tensor, so that the block cache hands the same pages back product after product. The activations are
+        // rounded to bf16 while they are packed (no rounded copy), once for every weight that reads them.
         let gridTensor = Tensor(uninitialized: [panels * pairs * panel], dtype: .f32)
         let grid = gridTensor.rawPointer.assumingMemoryBound(to: UInt32.self)
-        let transposed = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
-        defer { transposed.deallocate() }
+        let outputs = weights.map { Tensor(uninitialized: Array(x.shape.dropLast()) + [$0.shape[0]]) }
+        let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
         let level = Int32(KernelDispatch.level)
-        rounded.withUnsafeBufferPointer { xb in
-            let words = UnsafeRawPointer(xb.baseAddress!).assumingMemoryBound(to: UInt32.self)
+        x.withFloats { xb in
+            let source = xb.baseAddress!
             Parallel.forEachChunk(panels) { range in
                 for b in range {
                     let t0 = b * panel, count = min(panel, m - t0)
-                    jk_token_panel(level, words + t0 * pairs, pairs, Int32(count), Int32(pairs), grid + b * pairs * panel, Int32(panel))
+                    jk_token_panel_bf16(level, source + t0 * k, k, Int32(count), Int32(pairs), grid + b * pairs * panel, Int32(panel))
                 }
             }
         }
-        let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt32.self)
+        let ws = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt32.self) }
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-        let blocks = (n + bf16GEMMBlockRows - 1) / bf16GEMMBlockRows
+        // Work items: blocks of each weight's rows, weight after weight.
+        let blockCounts = weights.map { ($0.shape[0] + bf16GEMMBlockRows - 1) / bf16GEMMBlockRows }
+        let firstBlock = blockCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
         // Blocks go to whichever thread is free (a core the shared machine delays costs its share only).
-        Parallel.forEachItem(blocks) { next in
-            while let block = next() {
-                let n0 = block * bf16GEMMBlockRows, rows = min(n, n0 + bf16GEMMBlockRows) - n0
+        Parallel.forEachItem(firstBlock.last!) { next in
+            while let item = next() {
+                let i = firstBlock.lastIndex { $0 <= item }!, n = weights[i].shape[0]
+                let n0 = (item - firstBlock[i]) * bf16GEMMBlockRows, rows = min(n, n0 + bf16GEMMBlockRows) - n0
                 for p in 0..<panels {
-                    // Panel p as a grid of one row of `m` positions whose planes are `panel` words apart; its outputs
-                    // land at tokens p·48 ..< p·48 + count of each output row (m values apart).
+                    // Panel p (planes `panel` words apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
                     let t0 = p * panel, count = min(panel, m - t0)
-                    _ = jk_conv_bf16(grid + p * pairs * panel, panel, Int32(pairs), Int32(m), w + n0 * pairs, Int32(rows), 1, 1,
-                                     b.map { $0 + n0 }, transposed + n0 * m + t0, 1, Int32(m), 0, Int32(count))
+                    _ = jk_conv_bf16_rows(grid + p * pairs * panel, panel, Int32(pairs), ws[i] + n0 * pairs, Int32(rows),
+                                          b.map { $0 + n0 }, ys[i] + t0 * n + n0, n, Int32(count))
                 }
             }
         }
         withExtendedLifetime(biasF32) {}
         withExtendedLifetime(gridTensor) {}
-        let out = Tensor(uninitialized: Array(shape.dropLast()) + [n])
-        out.withMutableFloats { transposeTiles(transposed, m: m, n: n, into: $0.baseAddress!) }
-        return out
-    }
-
-    /// y [m][n] = the transpose of `transposed` [n][m], in 16 × 16 tiles: each output row written and each
-    /// transposed row read 16 values at a time (one value per transposed row per token was ~8 % of a JanusFlow
-    /// P = 4 flow step at 4,624 rows).
-    static func transposeTiles(_ transposed: UnsafePointer<Float>, m: Int, n: Int, into y: UnsafeMutablePointer<Float>) {
-        let level = Int32(KernelDispatch.level)
-        if level >= 3 && n % 16 == 0 {
-            // In registers (jk_token_panel: a copy, the same bits): the n transposed rows are the "tokens" and each
-            // output row one "word". The scalar tiles below were ~7 % of a bf16 JanusFlow flow step in perf.
-            let src = UnsafeRawPointer(transposed).assumingMemoryBound(to: UInt32.self)
-            let dst = UnsafeMutableRawPointer(y).assumingMemoryBound(to: UInt32.self)
-            Parallel.forEachChunk((m + 15) / 16) { range in
-                let t0 = range.lowerBound * 16, t1 = min(m, range.upperBound * 16)
-                jk_token_panel(level, src + t0, m, Int32(n), Int32(t1 - t0), dst + t0 * n, Int32(n))
-            }
-            return
-        }
-        Parallel.forEachChunk((m + 15) / 16) { range in
-            for tb in range {
-                let t0 = tb * 16, t1 = min(m, t0 + 16)
-                var j0 = 0
-                while j0 < n {
-                    let j1 = min(n, j0 + 16)
-                    for t in t0..<t1 { for j in j0..<j1 { y[t * n + j] = transposed[j * m + t] } }
-                    j0 = j1
-                }
-            }
-        }
+        return outputs
     }
 
     /// Weight rows per work item of `f32GEMM`: 64 rows of K = 2048 converted to f32 are 512 KB, in L2 next to the
@@ -234,17 +209,15 @@ public enum Linear {
 
     /// Many rows (prefill, the JanusFlow flow step) in f32 without OpenBLAS: the f32 convolution kernel as a 1×1
     /// convolution, as `bf16GEMM` does in bf16. The activations are transposed into panels of 48 tokens (K × 48 floats
-    /// each); each work item converts a block of weight rows to f32 and runs every panel past it; the output is
-    /// transposed back (`transposeTiles`). Each output is one blocked sum over K in a fixed order, then + bias, so it
+    /// each); each work item converts a block of weight rows to f32 and runs every panel past it, writing the token
+    /// rows directly (`jk_conv_f32_rows`). Each output is one blocked sum over K in a fixed order, then + bias, so it
     /// depends on neither the thread count nor the other rows (a prompt in pieces equals it in one piece).
     static func f32GEMM(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                         bias: UnsafePointer<Float>?) {
         let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
         let gridTensor = Tensor(uninitialized: [panels * k * panel], dtype: .f32)
         let grid = gridTensor.rawPointer.assumingMemoryBound(to: Float.self)
-        let transposedTensor = Tensor(uninitialized: [n * m], dtype: .f32)
-        let transposed = transposedTensor.rawPointer.assumingMemoryBound(to: Float.self)
-        defer { withExtendedLifetime(gridTensor) {}; withExtendedLifetime(transposedTensor) {} }
+        defer { withExtendedLifetime(gridTensor) {} }
         let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         let words = UnsafeRawPointer(x).assumingMemoryBound(to: UInt32.self)
         let gridWords = UnsafeMutableRawPointer(grid).assumingMemoryBound(to: UInt32.self)
@@ -269,16 +242,14 @@ public enum Linear {
                 for r in 0..<rows { jk_convert_rows(level, type, w, Int32(k), Int32(n0 + r), Int32(n0 + r + 1), converted + r * ldw) }
                 let source = UnsafePointer(converted)
                 for p in 0..<panels {
-                    // Panel p as a grid of one row of `m` positions whose planes are `panel` floats apart; its outputs
-                    // land at tokens p·48 ..< p·48 + count of each output row (m values apart).
+                    // Panel p (planes `panel` floats apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
                     let t0 = p * panel, count = min(panel, m - t0)
-                    let done = jk_conv_f32(grid + p * k * panel, panel, Int32(k), Int32(m), source, ldw, Int32(rows), 1, 1,
-                                           bias.map { $0 + n0 }, transposed + n0 * m + t0, 1, Int32(m), 0, Int32(count))
+                    let done = jk_conv_f32_rows(grid + p * k * panel, panel, Int32(k), source, ldw, Int32(rows),
+                                                bias.map { $0 + n0 }, y + t0 * n + n0, n, Int32(count))
                     precondition(done != 0, "linear: the AVX-512 f32 kernel refused")
                 }
             }
         }
-        transposeTiles(transposed, m: m, n: n, into: y)
     }
 
     static func applyF32(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
@@ -306,6 +277,9 @@ public enum Linear {
         if activations == .bf16 {
             let sameWidth = weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k })
             if sameWidth && usesAMX(rows: m, k: k) && x.dtype == .f32 { return bf16AMX(x, weights: weights) }
+            if sameWidth && x.dtype == .f32 && KernelDispatch.bf16Product(rows: m, k: k) == .bf16GEMM {
+                return bf16GEMM(x, weights: weights)
+            }
             guard !usesAMX(rows: m, k: k), usesBF16Dot(rows: m), sameWidth else {
                 return weights.map { apply(x, weight: $0, activations: .bf16) }
             }

@@ -188,6 +188,40 @@ import TestSupport
         #expect(Linear.apply(xt, weight: wf32, activations: .bf16).toFloats() == Linear.apply(xt, weight: wf32).toFloats())
     }
 
+    @Test func manyRowBF16ProductsRoundWhilePackingAsTheScalarRule() {
+        // The many-row bf16 product rounds its activations while it packs them into token panels: through an identity
+        // weight every output is the rounded activation itself (one exact product, exact zeros), so ties, signs and
+        // tails (34 = 17 pairs, 20 tokens of a 48-token panel) must come out bit for bit (not −0: the sums start at
+        // +0). Several weights reading the same rows share one packing; each equals its product alone. A NaN poisons
+        // its own row only.
+        var rng = TestRandom(seed: 43)
+        let rows = 20, k = 34
+        var x = rng.floats(rows * k).map { $0 * 1e3 }
+        let specials: [Float] = [0, 1 + 0x1p-8, 1 + 3 * 0x1p-8, -1 - 0x1p-8 - 0x1p-20, 0x1p-100, 3.0e38, -2.5e-30]
+        for (i, v) in specials.enumerated() { x[i * 5] = v }
+        let eye = (0..<k * k).map { $0 / k == $0 % k ? Float(1) : 0 }
+        let w = Tensor.make(eye, shape: [k, k], dtype: .bf16), w2 = Tensor.make(eye.map { $0 * 2 }, shape: [k, k], dtype: .bf16)
+        let want = x.map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
+        for level in KernelDispatch.availableLevels {
+            KernelDispatch.withForcedLevel(level) {
+                let path = KernelDispatch.bf16Product(rows: rows, k: k)
+                let xt = Tensor(shape: [rows, k], floats: x)
+                let got = Linear.apply(xt, weight: w, activations: .bf16).toFloats()
+                let differing = zip(got, want).filter { $0.bitPattern != $1.bitPattern }.count
+                print("bf16 products of \(rows) rows through an identity weight, level \(level) (\(path.rawValue)): \(differing) values differ from the rounded activations")
+                #expect(differing == 0)
+                let both = Linear.applyMany(xt, weights: [w, w2], activations: .bf16).map { $0.toFloats() }
+                #expect(both[0] == got)
+                #expect(both[1] == Linear.apply(xt, weight: w2, activations: .bf16).toFloats())
+                var poisoned = x
+                poisoned[3 * k + 7] = .nan
+                let p = Linear.apply(Tensor(shape: [rows, k], floats: poisoned), weight: w, activations: .bf16).toFloats()
+                #expect(p[(3 * k)..<(4 * k)].allSatisfy { $0.isNaN })
+                #expect(Array(p[..<(3 * k)]) == Array(got[..<(3 * k)]) && Array(p[(4 * k)...]) == Array(got[(4 * k)...]))
+            }
+        }
+    }
+
     @Test func bf16RoundingIsNearestTiesToEven() {
         func bits(_ v: Float) -> UInt16 { HalfPrecision.bf16Bits(from: v) }
         #expect(bits(1) == 0x3F80)

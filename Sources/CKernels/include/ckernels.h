@@ -100,6 +100,10 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
 /// A panel of `tokens` ≤ `panel` token rows of `words` 32-bit words (`ld` words apart) for the 1×1-convolution
 /// products: dst[c·panel + t] = src[t·ld + c], zeros for tokens ≤ t < panel (panels.c).
 void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel);
+/// jk_token_panel of f32 rows rounded to bf16 on the way (as jk_round_bf16): `tokens` rows of 2·`pairs` floats,
+/// `ld` floats apart → dst[c·panel + t] = bf16(src[t·ld + 2c]) | bf16(src[t·ld + 2c + 1]) << 16, zeros for
+/// tokens ≤ t < panel; the words jk_token_panel makes from the rounded rows, without the rounded copy.
+void jk_token_panel_bf16(int level, const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel);
 
 /// Stride-1 convolution of one image with f32 activations and weights on AVX-512 FMAs (conv_f32.c). `grid`: the
 /// zero-padded input as `cin` planes of `plane` floats with row pitch `wp`, each read only at positions
@@ -109,6 +113,15 @@ void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int w
 /// Σ_c w[o][c]·grid[c·plane + p]. Returns 0 (and does nothing) below the AVX-512 level or with more than 64 taps.
 int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w, size_t ldw, int cout, int kh, int kw,
                 const float *bias, float *out, int outH, int outW, int p0, int p1);
+
+/// The 1×1 case of jk_conv_bf16 / jk_conv_f32 as a matrix product with token-major output: positions 0 ..< count of
+/// the grid (one row) are tokens, and out[t·ld + o] = bias[o] + Σ_c w[o][c]·grid[c·plane + t] for o < cout (the
+/// same sums, in the same order, as the channel-major kernels; `Linear`'s many-row products write their result rows
+/// directly instead of transposing afterwards). Return 0 (and do nothing) where the channel-major kernel would.
+int jk_conv_bf16_rows(const uint32_t *grid, size_t plane, int pairs, const uint32_t *w, int cout, const float *bias,
+                      float *out, size_t ld, int count);
+int jk_conv_f32_rows(const float *grid, size_t plane, int cin, const float *w, size_t ldw, int cout, const float *bias,
+                     float *out, size_t ld, int count);
 
 /// 1 when this process may use AMX bf16 tiles: the CPU has AMX-TILE and AMX-BF16 and Linux granted the tile state
 /// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA), asked once per process).
