@@ -196,100 +196,6 @@ static void attend_rows_avx512(const float *q, size_t qstride, int rows, const v
     }
 }
 
-// The AVX512-BF16 counterpart of the AMX scores (no AMX, `--precision bf16`): keys 0..<keys of a bf16 cache (key j
-// at keys0 row j below count0, else keys1 row j − count0; 128 values per row) as pair-major blocks of 16 keys,
-// kp[(b·64 + w)·16 + i] = word w (values 2w, 2w + 1) of key 16b + i, zeros past the last key: VDPBF16PS multiplies
-// one broadcast query word with 16 keys' words at once, so no score needs a horizontal sum. Packed once per call
-// for all its rows (16 × 16 word transposes in registers).
-__attribute__((target("avx512f")))
-static void pack_key_pairs(const uint16_t *keys0, int count0, const uint16_t *keys1, int keys, uint32_t *kp) {
-    enum { dim = 128 };
-    for (int j0 = 0; j0 < keys; j0 += 16) {
-        const int m = keys - j0 < 16 ? keys - j0 : 16;
-        uint32_t *dst = kp + (size_t)(j0 / 16) * 64 * 16;
-        for (int g = 0; g < 4; g++) {
-            __m512i r[16];
-            for (int i = 0; i < 16; i++) {
-                const int j = j0 + i;
-                if (i >= m) { r[i] = _mm512_setzero_si512(); continue; }
-                const uint16_t *k = j < count0 ? keys0 + (size_t)j * dim : keys1 + (size_t)(j - count0) * dim;
-                r[i] = _mm512_loadu_si512((const void *)(k + 32 * g));
-            }
-            transpose16(r);   // r[w] = word 16g + w of the 16 keys
-            for (int w = 0; w < 16; w++) _mm512_store_si512((void *)(dst + (size_t)(16 * g + w) * 16), r[w]);
-        }
-    }
-}
-
-// scores[r·sstride + j] = (bf16(q_r) · k_j)·scale for n ≤ 4 rows (their rounded words qw[r·64 ..]) and keys
-// 0..<keys. Each score is four chains of 16 VDPBF16PS steps, one per 32 values, summed ((c0 + c1) + (c2 + c3)): the
-// same for a row alone (a decode step: four chains hide the instruction's latency) as among four.
-__attribute__((target("avx512f,avx512bf16"), always_inline))
-static inline void scores_dot_n(const uint32_t *qw, const uint32_t *kp, int keys, float scale, float *scores, size_t sstride,
-                                const int n) {
-    const __m512 sv = _mm512_set1_ps(scale);
-    for (int j0 = 0; j0 < keys; j0 += 16) {
-        const uint32_t *b = kp + (size_t)(j0 / 16) * 64 * 16;
-        __m512 acc[4][4];
-        for (int r = 0; r < n; r++) for (int g = 0; g < 4; g++) acc[r][g] = _mm512_setzero_ps();
-        for (int i = 0; i < 16; i++) {
-            for (int g = 0; g < 4; g++) {
-                const __m512bh kv = (__m512bh)_mm512_load_si512((const void *)(b + (size_t)(16 * g + i) * 16));
-                for (int r = 0; r < n; r++)
-                    acc[r][g] = _mm512_dpbf16_ps(acc[r][g], (__m512bh)_mm512_set1_epi32((int)qw[r * 64 + 16 * g + i]), kv);
-            }
-        }
-        const int m = keys - j0 < 16 ? keys - j0 : 16;
-        const __mmask16 valid = (__mmask16)((1u << m) - 1u);
-        for (int r = 0; r < n; r++) {
-            const __m512 sum = _mm512_add_ps(_mm512_add_ps(acc[r][0], acc[r][1]), _mm512_add_ps(acc[r][2], acc[r][3]));
-            _mm512_mask_storeu_ps(scores + (size_t)r * sstride + j0, valid, _mm512_mul_ps(sum, sv));
-        }
-    }
-}
-
-__attribute__((target("avx512f,avx512bf16")))
-static void scores_dot(const uint32_t *qw, int n, const uint32_t *kp, int keys, float scale, float *scores, size_t sstride) {
-    switch (n) {
-    case 1: scores_dot_n(qw, kp, keys, scale, scores, sstride, 1); break;
-    case 2: scores_dot_n(qw, kp, keys, scale, scores, sstride, 2); break;
-    case 3: scores_dot_n(qw, kp, keys, scale, scores, sstride, 3); break;
-    default: scores_dot_n(qw, kp, keys, scale, scores, sstride, 4); break;
-    }
-}
-
-// Grow-only per-thread packed keys (the dot path's).
-static __thread uint32_t *dot_keys;
-static __thread size_t dot_keys_count;
-
-// jk_attend_rows_split with bf16 keys on AVX512-BF16 dot products (pack_key_pairs, scores_dot); the softmax and
-// value sums are attend_rows4_128's on the given scores. Returns 0 (nothing done) without AVX512-BF16.
-__attribute__((target("avx512f")))
-static int attend_rows_dot(int level, const float *q, size_t qstride, int rows, const void *keys0, const void *values0, int count0,
-                           const void *keys1, const void *values1, int total, float scale, const uint8_t *visible, float *scores,
-                           size_t sstride, float *out, size_t ostride) {
-    if (!jk_cpu_has_bf16_dot()) return 0;
-    const int keys = total + rows - 1;
-    const size_t need = (size_t)((keys + 15) / 16) * 64 * 16;
-    if (dot_keys_count < need) {
-        free(dot_keys);
-        dot_keys = aligned_alloc(64, need * sizeof(uint32_t));
-        dot_keys_count = dot_keys ? need : 0;
-        if (!dot_keys) return 0;
-    }
-    pack_key_pairs((const uint16_t *)keys0, count0, (const uint16_t *)keys1, keys, dot_keys);
-    uint32_t qw[4 * 64] __attribute__((aligned(64)));
-    for (int r0 = 0; r0 < rows; r0 += 4) {
-        const int n = rows - r0 < 4 ? rows - r0 : 4;
-        for (int r = 0; r < n; r++) jk_round_bf16(level, q + (size_t)(r0 + r) * qstride, (uint16_t *)(qw + r * 64), 128);
-        // The group's last row sees total + r0 + n − 1 keys.
-        scores_dot(qw, n, dot_keys, total + r0 + n - 1, scale, scores, sstride);
-        attend_rows4_128(q + (size_t)r0 * qstride, qstride, n, keys0, values0, count0, keys1, values1, total + r0 - 1, scale, visible,
-                         scores, sstride, out + (size_t)r0 * ostride, ostride, 1, 1);
-    }
-    return 1;
-}
-
 #if defined(__linux__)
 // Scaled dot products of up to 16 query rows with keys 0..<keys of a bf16 cache (key j at keys0 row j below count0,
 // else keys1 row j − count0; 128 values per row) on AMX tiles: scores[r·sstride + j] = (bf16(q_r) · k_j) · scale.
@@ -447,11 +353,9 @@ void jk_attend_rows_split_amx(int level, int amx, const float *q, size_t q_strid
     if (level >= 3 && dim == 128) {
         if (count0 > total + rows - 1) count0 = total + rows - 1;
 #if defined(__linux__)
-        if (amx == 1 && kv_bf16 && attend_rows_amx(level, q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible,
-                                                   out, out_stride)) return;
+        if (amx && kv_bf16 && attend_rows_amx(level, q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible,
+                                              out, out_stride)) return;
 #endif
-        if (amx == 2 && kv_bf16 && attend_rows_dot(level, q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible,
-                                                   scores, scores_stride, out, out_stride)) return;
         attend_rows_avx512(q, q_stride, rows, keys0, values0, count0, keys1, values1, total, scale, visible, scores,
                            scores_stride, out, out_stride, kv_bf16);
         return;

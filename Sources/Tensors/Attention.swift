@@ -49,7 +49,7 @@ public enum Attention {
     public static func attendRow(query: UnsafePointer<Float>, keys: UnsafeRawPointer, values: UnsafeRawPointer, bf16: Bool = false,
                                  count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
                                  scratch: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>) {
-        if bf16 && queryRounding(dim: dim) != 0 {
+        if bf16 && usesAMX(dim: dim) {
             attendRow(query: query, keys: keys, values: values, firstCount: count, ownKeys: keys, ownValues: values, bf16: true,
                       count: count, dim: dim, scale: scale, visible: visible, scratch: scratch, out: out)
             return
@@ -62,26 +62,6 @@ public enum Attention {
     /// mode's products): where AMX is active and heads are 128 wide (every Janus model). The f32 mode never does.
     public static func usesAMX(dim: Int) -> Bool { dim == 128 && KernelDispatch.amxActive }
 
-    /// Whether a bf16 cache's dot products run on AVX512-BF16 instead (no AMX, heads 128 wide): the queries rounded
-    /// to bf16 as on AMX, 16 keys' scores per instruction. In a bf16 JanusFlow flow step (577 rows × ~600 keys per
-    /// head) the f32-query kernel's scores, a horizontal sum per key and row, were most of attention's ~6 %.
-    public static func usesBF16Dot(dim: Int) -> Bool {
-        dim == 128 && !KernelDispatch.amxActive && KernelDispatch.bf16DotActive && !roundedQueriesDisabled
-    }
-
-    /// The rounded-query dot products switched off for the current task (tests, to reach the f32-query kernel).
-    @TaskLocal static var roundedQueriesDisabled = false
-
-    public static func withRoundedQueries<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
-        try $roundedQueriesDisabled.withValue(!enabled) { try body() }
-    }
-
-    /// The kernel's mode for a bf16 cache: 1 AMX tiles, 2 AVX512-BF16 dot products, 0 f32 queries.
-    static func queryRounding(dim: Int) -> Int32 {
-        if roundedQueriesDisabled { return 0 }
-        return usesAMX(dim: dim) ? 1 : usesBF16Dot(dim: dim) ? 2 : 0
-    }
-
     /// `attendRow` over keys and values in two segments: keys 0..<`firstCount` at `keys`/`values` (a shared prompt
     /// prefix), keys `firstCount`..<`count` at `ownKeys`/`ownValues` (a row's own positions; their row 0 is key
     /// `firstCount`). The same arithmetic in the same key order as one contiguous segment: equal to `attendRow` on
@@ -90,10 +70,10 @@ public enum Attention {
                                  ownKeys: UnsafeRawPointer, ownValues: UnsafeRawPointer, bf16: Bool = false, count: Int, dim: Int,
                                  scale: Float, visible: UnsafePointer<UInt8>?, scratch: UnsafeMutablePointer<Float>,
                                  out: UnsafeMutablePointer<Float>) {
-        if bf16 && queryRounding(dim: dim) != 0 {
+        if bf16 && usesAMX(dim: dim) {
             // One row of the rows kernel: the same scores and sums as that row inside any run of rows.
-            jk_attend_rows_split_amx(Int32(KernelDispatch.level), queryRounding(dim: dim), query, dim, 1, keys, values, Int32(firstCount),
-                                     ownKeys, ownValues, 1, Int32(count), Int32(dim), scale, visible, scratch, count, out, dim)
+            jk_attend_rows_split_amx(Int32(KernelDispatch.level), 1, query, dim, 1, keys, values, Int32(firstCount), ownKeys, ownValues,
+                                     1, Int32(count), Int32(dim), scale, visible, scratch, count, out, dim)
             return
         }
         jk_attend_row_split(Int32(KernelDispatch.level), query, keys, values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0,
@@ -109,7 +89,7 @@ public enum Attention {
                                   bf16: Bool = false, count: Int, dim: Int, scale: Float, visible: UnsafePointer<UInt8>?,
                                   scratch: UnsafeMutablePointer<Float>, scratchStride: Int, out: UnsafeMutablePointer<Float>, outStride: Int) {
         precondition(scratchStride >= count + rows - 1, "attention scratch stride \(scratchStride) < \(count + rows - 1)")
-        jk_attend_rows_split_amx(Int32(KernelDispatch.level), bf16 ? queryRounding(dim: dim) : 0, queries, queryStride, Int32(rows), keys,
+        jk_attend_rows_split_amx(Int32(KernelDispatch.level), bf16 && usesAMX(dim: dim) ? 1 : 0, queries, queryStride, Int32(rows), keys,
                                  values, Int32(firstCount), ownKeys, ownValues, bf16 ? 1 : 0, Int32(count), Int32(dim), scale, visible,
                                  scratch, scratchStride, out, outStride)
     }

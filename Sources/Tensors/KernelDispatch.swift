@@ -138,9 +138,7 @@ public enum KernelDispatch {
         // The measured table (`bf16Product`) at the row counts that matter: decode, guidance pairs, P = 4, prefill.
         parts.append("bf16 products by rows: " + [1, 2, 8, 600].map { "\($0): \(bf16Product(rows: $0, k: 2048).rawValue)" }.joined(separator: ", "))
         parts.append("bf16 stride-1 conv: \(Conv2D.bf16Path())")
-        parts.append("bf16 attention: " + (Attention.usesAMX(dim: 128) ? "AMX dot products (queries rounded to bf16)"
-                                           : Attention.usesBF16Dot(dim: 128) ? "AVX512-BF16 dot products (queries rounded to bf16)"
-                                           : "\(levelName) kernels"))
+        parts.append("bf16 attention: " + (Attention.usesAMX(dim: 128) ? "AMX dot products (queries rounded to bf16)" : "\(levelName) kernels"))
         parts.append(f32OnAMX ? "f32 x bf16 weights: AMX three-part split (JANUS_EVAL_F32_ON_AMX=1)"
                      : f32GEMMDirect ? "f32: our kernels (AVX-512 products past \(Linear.gemvRowLimit) rows and stride-1 convolutions); OpenBLAS sgemm for the rest"
                      : "f32: our kernels + OpenBLAS sgemm")

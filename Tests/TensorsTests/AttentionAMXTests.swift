@@ -2,10 +2,10 @@ import Testing
 import Tensors
 import TestSupport
 
-/// Attention over a bf16 cache with its dot products on AMX tiles or, without AMX, AVX512-BF16 dot products
-/// (`--precision bf16` where either is active): against a Double reference of the bf16-rounded queries and the cached
-/// keys and values, in one key segment or two (split inside a 16-key block), with hidden keys, runs of 1–37 rows
-/// (partial 16-row blocks and 4-row groups); and close to the f32-query kernel. Prints which path ran.
+/// Attention over a bf16 cache with its dot products on AMX tiles (`--precision bf16` where AMX is active): against
+/// a Double reference of the bf16-rounded queries and the cached keys and values, in one key segment or two (split
+/// inside a 16-key block), with hidden keys, runs of 1–37 rows (partial 16-row blocks and 4-row groups); and close
+/// to the path without AMX (which keeps the queries in f32). Prints which path ran.
 @Suite struct AttentionAMXTests {
     static func reference(q: [Float], keys: [Float], values: [Float], first: Int, rows: Int, dim: Int, scale: Double,
                           mask: [UInt8]?) -> [Float] {
@@ -30,8 +30,7 @@ import TestSupport
     }
 
     @Test func amxScoresMatchTheRoundedQueriesReference() {
-        let rounded = Attention.usesAMX(dim: 128) || Attention.usesBF16Dot(dim: 128)
-        print("rounded-query attention: \(Attention.usesAMX(dim: 128) ? "AMX" : Attention.usesBF16Dot(dim: 128) ? "AVX512-BF16" : "not available on this CPU, only the f32-query kernel runs")")
+        print("AMX attention: \(Attention.usesAMX(dim: 128) ? "active" : "not available on this CPU, only the other path runs")")
         var rng = TestRandom(seed: 23)
         let dim = 128
         for (first, rows, split, masked) in [(1, 1, 1, false), (19, 37, 19, true), (300, 16, 297, false), (5, 20, 0, true), (40, 3, 8, false)] {
@@ -43,7 +42,7 @@ import TestSupport
             let want = Self.reference(q: q, keys: keysF, values: valuesF, first: first, rows: rows, dim: dim, scale: 0.088, mask: mask)
             var results: [Bool: [Float]] = [:]
             for amx in [true, false] {
-                Attention.withRoundedQueries(amx) {
+                KernelDispatch.withAMX(amx) {
                     var got = [Float](repeating: .nan, count: rows * dim)
                     var scratch = [Float](repeating: 0, count: 4 * count)
                     keys.withUnsafeBytes { kp in values.withUnsafeBytes { vp in
@@ -59,14 +58,14 @@ import TestSupport
                     results[amx] = got
                 }
             }
-            let path = Attention.usesAMX(dim: dim) ? "AMX dot products" : Attention.usesBF16Dot(dim: dim) ? "AVX512-BF16 dot products" : "AVX-512 (f32 queries)"
+            let path = Attention.usesAMX(dim: dim) ? "AMX dot products" : "AVX-512 (no AMX)"
             let e = NumericComparison.nmse(results[true]!, want)
             print("attention bf16 first \(first) rows \(rows) split \(split) masked \(masked), \(path): NMSE \(e) vs rounded-query reference, "
                   + "\(NumericComparison.nmse(results[true]!, results[false]!)) vs the f32-query path")
-            if rounded {
+            if Attention.usesAMX(dim: dim) {
                 #expect(e <= 1e-11, "\(NumericComparison.describeDivergence(results[true]!, want))")
             }
-            // The f32-query kernel: off the rounded-query reference by the rounding only.
+            // Without AMX the queries stay f32: off the rounded-query reference by the rounding only.
             #expect(NumericComparison.nmse(results[false]!, want) <= 1e-4)
             #expect(NumericComparison.nmse(results[true]!, results[false]!) <= 1e-4)
         }

@@ -138,8 +138,8 @@ import TestSupport
                         if visible.isEmpty { #expect(got.allSatisfy { $0 == 0 }, "no visible key gives zeros"); return }
                         report("attention row dim \(dim) keys \(count) masked \(mask != nil) level \(level)", got, want)
                         // A bf16 cache: the same kernel reading bf16 keys and values must equal the f32 kernel on the
-                        // widened values bit for bit (with the f32-query kernel: on AMX or AVX512-BF16, a bf16 cache's dot
-                        // products take the rounded queries, AttentionAMXTests).
+                        // widened values bit for bit (without AMX: with it, a bf16 cache's dot products take the rounded
+                        // queries on tiles, AttentionAMXTests).
                         let kb = keys.map { HalfPrecision.bf16Bits(from: $0) }, vb = values.map { HalfPrecision.bf16Bits(from: $0) }
                         let kw = kb.map { Float(bitPattern: UInt32($0) << 16) }, vw = vb.map { Float(bitPattern: UInt32($0) << 16) }
                         var fromBF16 = [Float](repeating: .nan, count: dim), fromWidened = [Float](repeating: .nan, count: dim)
@@ -152,7 +152,7 @@ import TestSupport
                                 kb.withUnsafeBytes { k in vb.withUnsafeBytes { v in run(k.baseAddress!, v.baseAddress!, true, &fromBF16, m) } }
                                 kw.withUnsafeBytes { k in vw.withUnsafeBytes { v in run(k.baseAddress!, v.baseAddress!, false, &fromWidened, m) } }
                             }
-                            Attention.withRoundedQueries(false) {
+                            KernelDispatch.withAMX(false) {
                                 if let mask { mask.withUnsafeBufferPointer { both($0.baseAddress) } } else { both(nil) }
                             }
                         }

@@ -57,10 +57,9 @@ void jk_attend_rows_split(int level, const float *q, size_t q_stride, int rows, 
                           const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
                           const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride);
 
-/// jk_attend_rows_split with a bf16 cache (dim 128) and the queries rounded to bf16: `amx` = 1 computes their dot
-/// products with the cached keys as AMX tiles where the process may use them, `amx` = 2 with AVX512-BF16 dot
-/// products where the CPU has them (else, and with 0, the f32-query kernel); the softmax and value sums are
-/// jk_attend_rows_split's. A row's result does not depend on how rows are grouped into calls (one row or many).
+/// jk_attend_rows_split, with `amx` != 0 and a bf16 cache (dim 128) on AMX tiles where the process may use them: the
+/// queries rounded to bf16 and their dot products with the cached keys computed as tiles; the softmax and value sums
+/// as jk_attend_rows_split's. A row's result does not depend on how rows are grouped into calls (one row or many).
 void jk_attend_rows_split_amx(int level, int amx, const float *q, size_t q_stride, int rows, const void *keys0, const void *values0,
                               int count0, const void *keys1, const void *values1, int kv_bf16, int total, int dim, float scale,
                               const uint8_t *visible, float *scores, size_t scores_stride, float *out, size_t out_stride);
