@@ -1,5 +1,6 @@
 // Token panels for the products that run on the convolution kernels as 1×1 convolutions (Linear.bf16GEMM: bf16
-// channel-pair words; Linear.f32GEMM: f32 values): `tokens` rows of `words` 32-bit words, `ld` apart, become a
+// channel-pair words, rounded from the f32 rows as they are packed; Linear.f32GEMM: f32 values): `tokens` rows of
+// `words` 32-bit words, `ld` apart, become a
 // panel [words][panel] — each word's values of the panel's tokens side by side, zeros past the last token. A copy:
 // the same bits at every level; with AVX-512, 16 × 16 blocks are transposed in registers (the scalar gather read
 // one word per token row for every word: ~7 % of a bf16 600-token prefill).
@@ -7,20 +8,41 @@
 #include "simd_math.h"
 
 #if defined(__x86_64__)
-__attribute__((target("avx512f")))
-static void panel_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+// Both panels: 16 token rows of 16 words → 16 × 16 transposed in registers. `rounded`: the rows are f32 values, two
+// per word, rounded to bf16 as they are loaded (word c = bf16(x[2c]) | bf16(x[2c + 1]) << 16: two 16-lane roundings
+// narrowed and joined); else the rows are the words.
+__attribute__((target("avx512f"), always_inline))
+static inline void panel_rows_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel, const int rounded) {
     for (int t0 = 0; t0 < panel; t0 += 16) {
         const int rows = tokens - t0 <= 0 ? 0 : (tokens - t0 < 16 ? tokens - t0 : 16);
         for (int c0 = 0; c0 < words; c0 += 16) {
             const int cols = words - c0 < 16 ? words - c0 : 16;
             const __mmask16 m = (__mmask16)((1u << cols) - 1u);
+            const int lanes0 = 2 * cols < 16 ? 2 * cols : 16, lanes1 = 2 * cols - lanes0;
+            const __mmask16 m0 = (__mmask16)((1u << lanes0) - 1u), m1 = (__mmask16)((1u << lanes1) - 1u);
             __m512i r[16];
-            for (int j = 0; j < 16; j++)
-                r[j] = j < rows ? _mm512_maskz_loadu_epi32(m, src + (size_t)(t0 + j) * ld + c0) : _mm512_setzero_si512();
+            for (int j = 0; j < 16; j++) {
+                if (j >= rows) { r[j] = _mm512_setzero_si512(); continue; }
+                if (!rounded) { r[j] = _mm512_maskz_loadu_epi32(m, src + (size_t)(t0 + j) * ld + c0); continue; }
+                const float *x = (const float *)src + (size_t)(t0 + j) * ld + 2 * (size_t)c0;
+                const __m256i lo = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m0, x)));
+                const __m256i hi = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m1, x + 16)));
+                r[j] = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            }
             transpose16(r);
             for (int i = 0; i < cols; i++) _mm512_storeu_si512((void *)(dst + (size_t)(c0 + i) * panel + t0), r[i]);
         }
     }
+}
+
+__attribute__((target("avx512f")))
+static void panel_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+    panel_rows_avx512(src, ld, tokens, words, dst, panel, 0);
+}
+
+__attribute__((target("avx512f")))
+static void panel_bf16_avx512(const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
+    panel_rows_avx512((const uint32_t *)(const void *)src, ld, tokens, pairs, dst, panel, 1);
 }
 #endif
 
@@ -34,32 +56,6 @@ void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int w
         for (int t = 0; t < panel; t++) row[t] = t < tokens ? src[(size_t)t * ld + c] : 0u;
     }
 }
-
-#if defined(__x86_64__)
-// jk_token_panel_bf16 with AVX-512: per token row, 32 values → 16 rounded pair words (the low halves of two
-// 16-lane roundings, narrowed and joined: word c = bf16(x[2c]) | bf16(x[2c + 1]) << 16), then 16 × 16 transposes.
-__attribute__((target("avx512f")))
-static void panel_bf16_avx512(const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
-    for (int t0 = 0; t0 < panel; t0 += 16) {
-        const int rows = tokens - t0 <= 0 ? 0 : (tokens - t0 < 16 ? tokens - t0 : 16);
-        for (int c0 = 0; c0 < pairs; c0 += 16) {
-            const int cols = pairs - c0 < 16 ? pairs - c0 : 16;
-            const int lanes0 = 2 * cols < 16 ? 2 * cols : 16, lanes1 = 2 * cols - lanes0;
-            const __mmask16 m0 = (__mmask16)((1u << lanes0) - 1u), m1 = (__mmask16)((1u << lanes1) - 1u);
-            __m512i r[16];
-            for (int j = 0; j < 16; j++) {
-                if (j >= rows) { r[j] = _mm512_setzero_si512(); continue; }
-                const float *x = src + (size_t)(t0 + j) * ld + 2 * (size_t)c0;
-                const __m256i lo = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m0, x)));
-                const __m256i hi = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m1, x + 16)));
-                r[j] = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-            }
-            transpose16(r);
-            for (int i = 0; i < cols; i++) _mm512_storeu_si512((void *)(dst + (size_t)(c0 + i) * panel + t0), r[i]);
-        }
-    }
-}
-#endif
 
 void jk_token_panel_bf16(int level, const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
 #if defined(__x86_64__)
