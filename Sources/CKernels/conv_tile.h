@@ -52,7 +52,7 @@ static inline void jk_transpose8x8(__m256 r[8]) {
 // the bits are the same as storing channel-major and transposing). Full 8 × 8 squares go through registers.
 __attribute__((target("avx2"), unused))
 static void jk_conv_store_tile_rows(const float *tile, int pitch, int ob, int o0, int n, const float *bias, float *out,
-                                           size_t ld) {
+                                    size_t ld) {
     int i0 = 0;
     if (ob == 8) {
         const __m256 b = bias ? _mm256_loadu_ps(bias + o0) : _mm256_setzero_ps();

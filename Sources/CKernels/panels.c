@@ -1,9 +1,8 @@
 // Token panels for the products that run on the convolution kernels as 1×1 convolutions (Linear.bf16GEMM: bf16
 // channel-pair words, rounded from the f32 rows as they are packed; Linear.f32GEMM: f32 values): `tokens` rows of
-// `words` 32-bit words, `ld` apart, become a
-// panel [words][panel] — each word's values of the panel's tokens side by side, zeros past the last token. A copy:
-// the same bits at every level; with AVX-512, 16 × 16 blocks are transposed in registers (the scalar gather read
-// one word per token row for every word: ~7 % of a bf16 600-token prefill).
+// `words` 32-bit words, `ld` apart, become a panel [words][panel] — each word's values of the panel's tokens side
+// by side, zeros past the last token. The same bits at every level; with AVX-512, 16 × 16 blocks are transposed in
+// registers (the scalar gather read one word per token row for every word: ~7 % of a bf16 600-token prefill).
 #include "ckernels.h"
 #include "simd_math.h"
 

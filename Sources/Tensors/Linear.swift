@@ -161,6 +161,7 @@ public enum Linear {
     /// registers) instead of channel rows transposed afterwards: that transpose and its 4·m·n-byte buffer were ~4 %
     /// of a bf16 JanusFlow flow step in perf.
     static func bf16GEMM(_ x: Tensor, weights: [Tensor], bias: Tensor? = nil) -> [Tensor] {
+        precondition(bias == nil || weights.count == 1, "Linear.bf16GEMM: a bias serves one weight")
         let k = weights[0].shape[1], m = x.count / k, pairs = k / 2
         let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
         // A tensor, so that the block cache hands the same pages back product after product. The activations are
