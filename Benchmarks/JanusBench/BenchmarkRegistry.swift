@@ -23,6 +23,7 @@ enum BenchmarkRegistry {
         Benchmark(name: "bandwidth", summary: "memory read bandwidth (STREAM-like sum, 1 GiB)", run: BandwidthBenchmark.run),
         Benchmark(name: "matmul", summary: "sgemm through our wrapper vs raw cblas at 1024² and 2048²", run: MatmulBenchmark.run),
         Benchmark(name: "gemv", summary: "bf16-weight GEMV GB/s, hot and cache-cold, M = 1, 2, 8 (f32 activations) and 2, 4, 8 (bf16)", run: GemvBenchmark.run),
+        Benchmark(name: "dotrate", summary: "one core's register-only GFLOP/s of VDPBF16PS and of f32 FMAs (KernelDispatch.bf16DotsOutrunFMA)", run: DotRateBenchmark.run),
         Benchmark(name: "linear", summary: "a 5632×2048 bf16 weight times 1–600 rows: f32, bf16 on AMX tiles, bf16 without AMX", run: LinearPathsBenchmark.run),
         Benchmark(name: "conv", summary: "3×3 convolutions of the VQ decoder's shapes, GFLOP/s: f32 shifted sgemm and AVX-512 direct, bf16 on AMX tiles, bf16 dot products (alternated)", run: ConvBenchmark.run),
         Benchmark(name: "upconv", summary: "nearest ×2 + 3×3 conv at the VAE and VQ decoders' shapes: upsample-then-convolve vs four 2×2 phases, f32 and bf16 (alternated)", run: UpsampledConvBenchmark.run),

@@ -27,11 +27,13 @@ enum ConvBenchmark {
                 report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("tile_columns", String(tile)),
                             ("seconds", format(t, 3)), ("GFLOP/s", format(flops / t / 1e9))])
             }
-            // bf16 weights and activations (--precision bf16): AMX tiles where usable, else channel-pair dot products;
-            // both where the CPU has AMX, alternated.
+            // bf16 weights and activations (--precision bf16): each setting the CPU has (AMX tiles, channel-pair dot
+            // products, the f32 kernels on the rounded input), alternated; the table's choice is marked.
             let wb = w.toBF16()
-            let modes = KernelDispatch.hasAMX ? [true, false] : [false]
-            var times: [Bool: [Double]] = [:], f32Times: [Double] = [], directTimes: [Double] = []
+            let chosen = Conv2D.bf16Path()
+            var modes: [String] = []
+            KernelDispatch.forEachBF16Setting { modes.append($0) }
+            var times: [String: [Double]] = [:], paths: [String: String] = [:], f32Times: [Double] = [], directTimes: [Double] = []
             let direct = KernelDispatch.f32ConvDirect(taps: 9)
             for _ in 0..<3 {
                 f32Times.append(KernelDispatch.withF32Direct(false) {
@@ -40,12 +42,11 @@ enum ConvBenchmark {
                 if direct {
                     directTimes.append(medianSeconds(repeats: 1) { _ = Conv2D.apply(x, weight: w, options: Conv2D.Options(padding: 1)) })
                 }
-                for amx in modes {
-                    KernelDispatch.withAMX(amx) {
-                        times[amx, default: []].append(medianSeconds(repeats: 1) {
-                            _ = Conv2D.apply(x, weight: wb, options: Conv2D.Options(padding: 1), activations: .bf16)
-                        })
-                    }
+                KernelDispatch.forEachBF16Setting { setting in
+                    paths[setting] = Conv2D.bf16Path()
+                    times[setting, default: []].append(medianSeconds(repeats: 1) {
+                        _ = Conv2D.apply(x, weight: wb, options: Conv2D.Options(padding: 1), activations: .bf16)
+                    })
                 }
             }
             let tf = f32Times.sorted()[1]
@@ -56,11 +57,10 @@ enum ConvBenchmark {
                 report.add([("benchmark", "conv3x3"), ("channels", String(c)), ("side", String(s)), ("path", "f32 AVX-512 direct"),
                             ("seconds", format(td, 4)), ("GFLOP/s", format(flops / td / 1e9)), ("vs_sgemm", format(tf / td, 2))])
             }
-            for amx in modes {
-                let t = times[amx]!.sorted()[1]
-                let path = KernelDispatch.withAMX(amx) { Conv2D.bf16Path() }
-                report.add([("benchmark", "conv3x3_bf16"), ("channels", String(c)), ("side", String(s)), ("path", path),
-                            ("seconds", format(t, 4)), ("GFLOP/s", format(flops / t / 1e9))])
+            for mode in modes {
+                let t = times[mode]!.sorted()[1]
+                report.add([("benchmark", "conv3x3_bf16"), ("channels", String(c)), ("side", String(s)), ("path", paths[mode]!),
+                            ("chosen", String(paths[mode]! == chosen)), ("seconds", format(t, 4)), ("GFLOP/s", format(flops / t / 1e9))])
             }
         }
         let n = 2048

@@ -15,7 +15,12 @@ enum LinearPathsBenchmark {
         for rows in list.split(separator: ",").compactMap({ Int($0) }) {
             let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
             let repeats = rows >= 600 ? 3 : 9
-            var f32: [Double] = [], f32sgemm: [Double] = [], amx: [Double] = [], other: [Double] = []
+            var f32: [Double] = [], f32sgemm: [Double] = [], amx: [Double] = [], other: [Double] = [], dots: [Double] = []
+            // The compute-bound AVX512-BF16 GEMM where the table (`bf16DotsOutrunFMA`) does not choose it.
+            let forcedDots = KernelDispatch.withAMX(false) {
+                KernelDispatch.withComputeBoundBF16Dots(true) { KernelDispatch.bf16Product(rows: rows, k: k) }
+                    != KernelDispatch.bf16Product(rows: rows, k: k)
+            }
             let direct = rows > Linear.gemvRowLimit && KernelDispatch.f32GEMMDirect
             for _ in 0..<3 {
                 f32.append(medianSeconds(repeats: repeats) { _ = Linear.apply(x, weight: weight) })
@@ -24,6 +29,11 @@ enum LinearPathsBenchmark {
                 }
                 amx.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(true) { Linear.apply(x, weight: weight, activations: .bf16) } })
                 other.append(medianSeconds(repeats: repeats) { _ = KernelDispatch.withAMX(false) { Linear.apply(x, weight: weight, activations: .bf16) } })
+                if forcedDots {
+                    dots.append(medianSeconds(repeats: repeats) {
+                        _ = KernelDispatch.withAMX(false) { KernelDispatch.withComputeBoundBF16Dots(true) { Linear.apply(x, weight: weight, activations: .bf16) } }
+                    })
+                }
             }
             let tf = f32.sorted()[1], ta = amx.sorted()[1], to = other.sorted()[1]
             let flop = 2.0 * Double(rows * n * k)
@@ -32,6 +42,8 @@ enum LinearPathsBenchmark {
                         ("f32_ms", format(tf * 1e3, 2)), ("bf16_amx_ms", format(ta * 1e3, 2)), ("bf16_no_amx_ms", format(to * 1e3, 2)),
                         ("amx_GFLOP/s", format(flop / ta / 1e9)), ("f32_over_amx", format(tf / ta, 2)),
                         ("no_amx_over_amx", format(to / ta, 2))]
+                        + [("bf16_no_amx_path", KernelDispatch.withAMX(false) { KernelDispatch.bf16Product(rows: rows, k: k).rawValue })]
+                        + (forcedDots ? [("bf16_gemm_forced_ms", format(dots.sorted()[1] * 1e3, 2))] : [])
                         + (direct ? [("f32_path", "AVX-512 direct"), ("f32_sgemm_ms", format(f32sgemm.sorted()[1] * 1e3, 2))] : []))
         }
     }

@@ -27,3 +27,70 @@ int jk_cpu_has_bf16_dot(void) {
     return 0;
 #endif
 }
+
+int jk_cpu_is_amd(void) {
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return 0;
+    // "AuthenticAMD" in EBX, EDX, ECX.
+    return b == 0x68747541u && d == 0x69746e65u && c == 0x444d4163u;
+#else
+    return 0;
+#endif
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <time.h>
+static double jk_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+// Twelve independent accumulators hide either instruction's latency; the asm keeps the loop from being folded.
+__attribute__((target("avx512f,avx512bf16")))
+static double dot_rate(long iterations) {
+    __m512 acc[12];
+    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);
+    __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3f81);
+    double t = jk_now();
+    for (long k = 0; k < iterations; k++) {
+#pragma GCC unroll 12
+        for (int i = 0; i < 12; i++) acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
+        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]), "+v"(acc[11]));
+    }
+    t = jk_now() - t;
+    volatile float sink = 0;
+    for (int i = 0; i < 12; i++) sink += _mm512_reduce_add_ps(acc[i]);
+    return (double)iterations * 12 * 64 / t / 1e9;
+}
+
+__attribute__((target("avx512f,fma")))
+static double fma_rate(long iterations) {
+    __m512 acc[12];
+    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);
+    __m512 a = _mm512_set1_ps(1.0001f), b = _mm512_set1_ps(0.9999f);
+    double t = jk_now();
+    for (long k = 0; k < iterations; k++) {
+#pragma GCC unroll 12
+        for (int i = 0; i < 12; i++) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]), "+v"(acc[11]));
+    }
+    t = jk_now() - t;
+    volatile float sink = 0;
+    for (int i = 0; i < 12; i++) sink += _mm512_reduce_add_ps(acc[i]);
+    return (double)iterations * 12 * 32 / t / 1e9;
+}
+#endif
+
+double jk_cpu_peak_gflops(int bf16_dot, long iterations) {
+#if defined(__x86_64__)
+    if (jk_cpu_level() < 3) return 0;
+    if (bf16_dot) return jk_cpu_has_bf16_dot() ? dot_rate(iterations) : 0;
+    return fma_rate(iterations);
+#else
+    (void)bf16_dot; (void)iterations;
+    return 0;
+#endif
+}

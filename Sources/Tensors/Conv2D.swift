@@ -39,15 +39,13 @@ public enum Conv2D {
         let shifted = options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1) && input.rank == 4 && weight.rank == 4
             && input.shape[1] == weight.shape[1]
         if activations == .bf16 && weight.dtype == .bf16 && input.dtype == .f32 {
-            if shifted && !KernelDispatch.amxActive && KernelDispatch.bf16DotActive {
+            if shifted && !KernelDispatch.amxActive && KernelDispatch.computeBoundBF16Dots {
                 return shiftedBF16(consume input, normalizedBy: affine, weight: weight, bias: bias, padding: options.padding)
             }
             let input = affine.map { $0.applied(to: input) } ?? copy input
             if shifted && KernelDispatch.amxActive { return shiftedAMX(input, weight: weight, bias: bias, padding: options.padding) }
             // Same numbers through the f32 paths (up to summation order).
-            let rounded = input.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-            return apply(Tensor(shape: input.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias,
-                         options: options)
+            return apply(HalfPrecision.roundedToBF16(input), weight: weight, bias: bias, options: options)
         }
         precondition(input.rank == 4 && weight.rank == 4 && input.dtype == .f32, "conv2d: NCHW f32 input and 4-D weight")
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
@@ -399,7 +397,7 @@ public enum Conv2D {
     public static func bf16Path(options: Options = Options()) -> String {
         let shifted = options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1)
         if shifted && KernelDispatch.amxActive { return "AMX tiles" }
-        if shifted && KernelDispatch.bf16DotActive { return "AVX512-BF16 dot products" }
+        if shifted && KernelDispatch.computeBoundBF16Dots { return "AVX512-BF16 dot products" }
         return "f32 kernels on rounded input (\(KernelDispatch.levelName))"
     }
 

@@ -27,6 +27,13 @@ public enum HalfPrecision {
         }
     }
 
+    /// `x` (f32) with every value rounded as `bf16Bits(from:)`, still f32: what the f32 kernels take under the bf16
+    /// precision.
+    public static func roundedToBF16(_ x: Tensor) -> Tensor {
+        let bits = x.withFloats { bf16Bits(from: $0.baseAddress!, count: $0.count) }
+        return Tensor(shape: x.shape, floats: bits.map(float(fromBF16:)))
+    }
+
     /// `bf16Bits(from:)` of `count` values, written to `out`.
     public static func storeBF16(_ values: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<UInt16>) {
         jk_round_bf16(Int32(KernelDispatch.level), values, out, count)

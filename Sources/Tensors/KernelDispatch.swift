@@ -25,6 +25,49 @@ public enum KernelDispatch {
     /// test) is AVX-512.
     static var bf16DotActive: Bool { hasBF16Dot && level >= 3 }
 
+    /// Whether AVX512-BF16 dot products outrun f32 FMAs on this CPU, so that the compute-bound bf16 products (past
+    /// `Linear.gemvRowLimit` rows, stride-1 convolutions) gain from them. One core, register-only loops
+    /// (`janus-bench dotrate`), GFLOP/s, VDPBF16PS / VFMADD231PS on zmm:
+    ///
+    /// | CPU | VDPBF16PS | FMA | so the compute-bound bf16 products run on |
+    /// |---|---|---|---|
+    /// | AMD EPYC Zen 4 (family 19h) | 228 (2026-12-03) | — | AVX512-BF16 kernels (600 rows: 40–47 vs f32 82–92 ms) |
+    /// | AMD EPYC Zen 5 (family 1Ah) | — | — | AVX512-BF16 kernels (600-token prefill 5.3 vs f32 9.2 s) |
+    /// | Intel Xeon, family 6 model 207, AMX not granted by the hypervisor (2026-12-04) | 84 | 170 | f32 kernels on the rounded values (600 rows: 52 vs 87 ms with dot products) |
+    ///
+    /// AMD's dot products do twice an FMA's work at the FMA's rate; this Intel core issues them at a quarter of
+    /// it, half the f32 flops, so its compute-bound products are faster in f32. Its memory-bound products (2–8
+    /// rows, the guidance steps) still gain from reading half the activation bytes: 140 / 154 / 229 ms per 2 / 4 /
+    /// 8-row Pro-1B step vs f32 158 / 186 / 347. The key is the vendor: the two measured Intel cores agree (the AMX
+    /// machine's 8-row product took 16.0 ms with dot products vs f32 12.0), and AMX takes those products there anyway.
+    public static let bf16DotsOutrunFMA: Bool = jk_cpu_is_amd() != 0
+
+    /// One core's register-only GFLOP/s of VDPBF16PS (`bf16Dot`) or of zmm FMAs, over `iterations` × 12 instructions;
+    /// 0 where the CPU lacks the instruction. What `bf16DotsOutrunFMA`'s table was measured with.
+    public static func peakGFLOPS(bf16Dot: Bool, iterations: Int) -> Double {
+        jk_cpu_peak_gflops(bf16Dot ? 1 : 0, iterations)
+    }
+
+    /// The compute-bound AVX512-BF16 kernels forced on or off for the current task (tests, benchmarks), instead of
+    /// `bf16DotsOutrunFMA`.
+    @TaskLocal static var computeBoundDotsForced: Bool?
+
+    /// Runs `body` with the compute-bound AVX512-BF16 kernels on (where the CPU has them) or off.
+    public static func withComputeBoundBF16Dots<R>(_ enabled: Bool, _ body: () throws -> R) rethrows -> R {
+        try $computeBoundDotsForced.withValue(enabled) { try body() }
+    }
+
+    /// Whether the many-row bf16 products and the stride-1 bf16 convolutions run on AVX512-BF16 dot products now.
+    public static var computeBoundBF16Dots: Bool { bf16DotActive && (computeBoundDotsForced ?? bf16DotsOutrunFMA) }
+
+    /// The settings a test walks through so that every bf16 kernel this CPU has runs: AMX (where the CPU has it),
+    /// the AVX512-BF16 kernels (where it has them), the f32 kernels on rounded values. Each is named as it runs.
+    public static func forEachBF16Setting(_ body: (String) throws -> Void) rethrows {
+        if hasAMX && level >= 3 { try withAMX(true) { try body("AMX allowed") } }
+        if bf16DotActive { try withAMX(false) { try withComputeBoundBF16Dots(true) { try body("AVX512-BF16 kernels, no AMX") } } }
+        try withAMX(false) { try withComputeBoundBF16Dots(false) { try body("no AMX, f32 kernels past \(Linear.gemvRowLimit) rows") } }
+    }
+
     /// Whether this process may use AMX bf16 tiles (the CPU has AMX-TILE and AMX-BF16, and Linux granted the tile
     /// state). Asking requests the permission once.
     public static let hasAMX: Bool = jk_amx_available() != 0
@@ -118,15 +161,17 @@ public enum KernelDispatch {
     /// | AMX (Intel Xeon, 2026-12-01) | f32 on rounded (memory-bound; 12.0 = f32 12.0) | dot products (2: 12.0, 4: 11.9 vs f32 12.0; AMX 12.0) | AMX (11.3 vs dot 16.0, f32 12.0) | AMX (16: 9.2, 64: 7.9, 600: 33 vs f32 44, 24, 144) |
     /// | AVX512-BF16, no AMX (AMD Zen 5) | f32 on rounded (68 vs 90–96 ms/token with dot products) | dot products | dot products | bf16 GEMM (600-token prefill 5.3 s vs f32 9.2) |
     /// | AVX512-BF16, no AMX (AMD EPYC Zen 4, family 19h, 2026-12-02) | f32 on rounded (0.41 vs 0.49) | dot products (2: 0.46, 4: 0.60 vs f32 0.82, 0.97) | dot products (0.90 vs 1.62) | bf16 GEMM (600: 40–47 vs 82–92; 4,624: 337–343 vs 577–652) |
+    /// | AVX512-BF16, no AMX (Intel Xeon model 207, AMX not granted, 2026-12-04; cache-cold weights, as a decode reads them) | f32 on rounded | dot products (2: 1.58, 4: 0.95 vs f32 1.68, 1.12) | dot products (1.30–1.40 vs 1.65) | f32 on rounded (600: 52 vs GEMM 87; 1,156: 101 vs 170; `bf16DotsOutrunFMA`) |
     /// | no AVX512-BF16 | f32 on rounded | f32 on rounded | f32 on rounded | f32 on rounded |
     ///
+    /// Past 8 rows the dot products serve only where they outrun the f32 FMAs (`bf16DotsOutrunFMA`).
     /// The f32 kernels serve one row because one row is memory-bound: the bf16 instructions save no time and
     /// AVX512-BF16's dot products streamed slower than the f32 one-row kernel. `Linear.apply` follows this table;
     /// K must also be a multiple of 32 for AMX (every Janus width is) and even for the GEMM.
     public static func bf16Product(rows: Int, k: Int) -> BF16Product {
         if rows >= Linear.amxMinRows && k % 32 == 0 && amxActive { return .amxTiles }
         if rows >= 2 && rows <= Linear.gemvRowLimit && bf16DotActive { return .dotProducts }
-        if rows > Linear.gemvRowLimit && k % 2 == 0 && bf16DotActive { return .bf16GEMM }
+        if rows > Linear.gemvRowLimit && k % 2 == 0 && computeBoundBF16Dots { return .bf16GEMM }
         return .f32OnRounded
     }
 

@@ -40,11 +40,11 @@ public enum Linear {
             return bf16AMX(x, weight: weight, bias: bias)
         }
         if product == .bf16GEMM { return bf16GEMM(x, weights: [weight], bias: bias)[0] }
-        let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-        switch product {
-        case .dotProducts: return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
-        default: return applyF32(Tensor(shape: x.shape, floats: rounded.map(HalfPrecision.float(fromBF16:))), weight: weight, bias: bias)
+        if product == .dotProducts {
+            let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+            return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
         }
+        return applyF32(HalfPrecision.roundedToBF16(x), weight: weight, bias: bias)
     }
 
     /// bf16 dot products pay off for 2–8 rows (compute-bound guidance batches). One row is memory-bound: the f32
@@ -278,8 +278,11 @@ public enum Linear {
         if activations == .bf16 {
             let sameWidth = weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k })
             if sameWidth && usesAMX(rows: m, k: k) && x.dtype == .f32 { return bf16AMX(x, weights: weights) }
-            if sameWidth && x.dtype == .f32 && KernelDispatch.bf16Product(rows: m, k: k) == .bf16GEMM {
-                return bf16GEMM(x, weights: weights)
+            let product = KernelDispatch.bf16Product(rows: m, k: k)
+            if sameWidth && x.dtype == .f32 && product == .bf16GEMM { return bf16GEMM(x, weights: weights) }
+            if sameWidth && x.dtype == .f32 && product == .f32OnRounded && m > gemvRowLimit {
+                // One rounding for all the weights, then the f32 kernel: each output as `apply`'s.
+                return applyMany(HalfPrecision.roundedToBF16(x), weights: weights)
             }
             guard !usesAMX(rows: m, k: k), usesBF16Dot(rows: m), sameWidth else {
                 return weights.map { apply(x, weight: $0, activations: .bf16) }

@@ -4,8 +4,8 @@ import Tensors
 import TestSupport
 
 /// The AMX bf16 tile product against a Double product of the rounded inputs, with AMX on and off (the AVX-512
-/// paths it replaces), tails in N (515 = 16·32 + 3) and M (17, 48), and K in whole tiles (64, 2048). On a CPU
-/// without AMX both runs take the other paths, and the test says so.
+/// paths it replaces, with their compute-bound AVX512-BF16 kernels on and off), tails in N (515 = 16·32 + 3) and M
+/// (17, 48), and K in whole tiles (64, 2048). A CPU without AMX runs the other settings, and the test says which.
 @Suite struct AMXProductTests {
     @Test(arguments: [2, 8, 17, 48, 100], [64, 2048])
     func amxEqualsTheProductOfRoundedInputs(rows: Int, k: Int) {
@@ -22,9 +22,9 @@ import TestSupport
             want[i * n + j] = Float(s)
         } }
         let xt = Tensor(shape: [rows, k], floats: x), bt = Tensor(shape: [n], floats: bias)
-        for amx in [true, false] {
-            KernelDispatch.withAMX(amx) {
-                let path = amx && KernelDispatch.amxActive && rows >= Linear.amxMinRows ? "AMX tiles" : "no AMX (\(KernelDispatch.levelName))"
+        KernelDispatch.forEachBF16Setting { setting in
+            do {
+                let path = "\(setting): \(KernelDispatch.bf16Product(rows: rows, k: k).rawValue)"
                 let got = Linear.apply(xt, weight: w, bias: bt, activations: .bf16).toFloats()
                 let e = NumericComparison.nmse(got, want)
                 print("bf16 product \(rows)×\(k)·\(n), \(path): NMSE \(e)")

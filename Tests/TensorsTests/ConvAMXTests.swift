@@ -40,9 +40,9 @@ import TestSupport
                                          stride: 1, pad: c.pad, dilation: 1, groups: 1)
         #expect(shape.reduce(1, *) == want.count)
         print("AMX: \(KernelDispatch.hasAMX ? "usable" : "not available on this CPU, only the other path runs")")
-        for amx in [true, false] {
-            KernelDispatch.withAMX(amx) {
-                let path = Conv2D.bf16Path()
+        KernelDispatch.forEachBF16Setting { setting in
+            do {
+                let path = "\(setting): \(Conv2D.bf16Path())"
                 let got = Self.run(x, c, w, b)
                 let e = NumericComparison.nmse(got, want)
                 print("conv2d bf16 \(c.x) * \(c.w) pad \(c.pad), \(path): NMSE \(e)")
@@ -78,9 +78,11 @@ import TestSupport
         let w = Tensor.make(rng.floats(c.w.reduce(1, *)).map { $0 * 0.05 }, shape: c.w, dtype: .bf16)
         let (want, _) = Naive.conv2d(x: Naive.roundedToBF16(x), xShape: c.x, w: w.toFloats(), wShape: c.w, bias: b,
                                      stride: 1, pad: c.pad, dilation: 1, groups: 1)
-        let got = Self.run(x, c, w, b)
-        let e = NumericComparison.nmse(got, want)
-        print("conv2d bf16 \(c.x) * \(c.w), \(Conv2D.bf16Path()): NMSE \(e)")
-        #expect(e <= 1e-12)
+        KernelDispatch.forEachBF16Setting { setting in
+            let got = Self.run(x, c, w, b)
+            let e = NumericComparison.nmse(got, want)
+            print("conv2d bf16 \(c.x) * \(c.w), \(setting): \(Conv2D.bf16Path()): NMSE \(e)")
+            #expect(e <= 1e-12, "\(setting)")
+        }
     }
 }

@@ -33,14 +33,14 @@ import TestSupport
         #expect(affine.applied(to: x).toFloats() == normed.toFloats())
         for (name, w, a) in weights {
             for direct in [true, false] {
-                KernelDispatch.withF32Direct(direct) {
+                KernelDispatch.withF32Direct(direct) { KernelDispatch.forEachBF16Setting { setting in
                     let want = Conv2D.apply(normed, weight: w, bias: b, options: options, activations: a).toFloats()
                     let got = Conv2D.apply(x, normalizedBy: affine, weight: w, bias: b, options: options, activations: a).toFloats()
                     let f32Path = c.stride != 1 ? "im2col + sgemm" : KernelDispatch.f32ConvDirect(taps: c.w[2] * c.w[3]) ? "f32 AVX-512 direct" : "f32 shifted sgemm"
                     let path = a == .bf16 ? Conv2D.bf16Path(options: options) : f32Path
-                    print("conv2d normalised input \(c.x) * \(c.w) stride \(c.stride), silu \(silu), \(name) weights: \(path)")
-                    #expect(got == want, "\(name), \(path): \(NumericComparison.describeDivergence(got, want))")
-                }
+                    print("conv2d normalised input \(c.x) * \(c.w) stride \(c.stride), silu \(silu), \(name) weights, \(setting): \(path)")
+                    #expect(got == want, "\(name), \(setting), \(path): \(NumericComparison.describeDivergence(got, want))")
+                } }
             }
         }
     }

@@ -88,7 +88,7 @@ import TestSupport
             let (want, shape) = Naive.conv2d(x: Naive.roundedToBF16(x), xShape: c.x, w: w.toFloats(), wShape: c.w, bias: b,
                                              stride: 1, pad: c.pad, dilation: 1, groups: 1)
             for level in KernelDispatch.availableLevels {
-                KernelDispatch.withForcedLevel(level) {
+                KernelDispatch.withForcedLevel(level) { KernelDispatch.forEachBF16Setting { setting in
                     func run() -> Tensor {
                         Conv2D.apply(Tensor(shape: c.x, floats: x), weight: w, bias: Tensor(shape: [c.w[0]], floats: b),
                                      options: options, activations: .bf16)
@@ -96,7 +96,7 @@ import TestSupport
                     let got = run()
                     #expect(got.shape == shape)
                     let e = NumericComparison.nmse(got.toFloats(), want)
-                    print("conv2d bf16 case \(i), level \(level) (\(Conv2D.bf16Path())): NMSE \(e)")
+                    print("conv2d bf16 case \(i), level \(level), \(setting) (\(Conv2D.bf16Path())): NMSE \(e)")
                     #expect(e <= 1e-12, "case \(i), level \(level): \(NumericComparison.describeDivergence(got.toFloats(), want))")
                     let before = Parallel.threadCount
                     Parallel.setThreadCount(1)
@@ -104,8 +104,8 @@ import TestSupport
                     Parallel.setThreadCount(2)
                     let two = run().toFloats()
                     Parallel.setThreadCount(before)
-                    #expect(one == two, "case \(i), level \(level)")
-                }
+                    #expect(one == two, "case \(i), level \(level), \(setting)")
+                } }
             }
         }
     }

@@ -203,12 +203,12 @@ import TestSupport
         let w = Tensor.make(eye, shape: [k, k], dtype: .bf16), w2 = Tensor.make(eye.map { $0 * 2 }, shape: [k, k], dtype: .bf16)
         let want = x.map { Float(bitPattern: UInt32(HalfPrecision.bf16Bits(from: $0)) << 16) }
         for level in KernelDispatch.availableLevels {
-            KernelDispatch.withForcedLevel(level) {
+            KernelDispatch.withForcedLevel(level) { KernelDispatch.forEachBF16Setting { setting in
                 let path = KernelDispatch.bf16Product(rows: rows, k: k)
                 let xt = Tensor(shape: [rows, k], floats: x)
                 let got = Linear.apply(xt, weight: w, activations: .bf16).toFloats()
                 let differing = zip(got, want).filter { $0.bitPattern != $1.bitPattern }.count
-                print("bf16 products of \(rows) rows through an identity weight, level \(level) (\(path.rawValue)): \(differing) values differ from the rounded activations")
+                print("bf16 products of \(rows) rows through an identity weight, level \(level), \(setting) (\(path.rawValue)): \(differing) values differ from the rounded activations")
                 #expect(differing == 0)
                 let both = Linear.applyMany(xt, weights: [w, w2], activations: .bf16).map { $0.toFloats() }
                 #expect(both[0] == got)
@@ -218,7 +218,7 @@ import TestSupport
                 let p = Linear.apply(Tensor(shape: [rows, k], floats: poisoned), weight: w, activations: .bf16).toFloats()
                 #expect(p[(3 * k)..<(4 * k)].allSatisfy { $0.isNaN })
                 #expect(Array(p[..<(3 * k)]) == Array(got[..<(3 * k)]) && Array(p[(4 * k)...]) == Array(got[(4 * k)...]))
-            }
+            } }
         }
     }
 

@@ -53,9 +53,9 @@ import TestSupport
         let (wantBF16, _) = Naive.conv2d(x: Naive.roundedToBF16(up), xShape: upShape, w: wb.toFloats(), wShape: wShape, bias: b,
                                          stride: 1, pad: (1, 1, 1, 1), dilation: 1, groups: 1)
         let convBF16 = NearestUpsampledConv(weight: wb, bias: bias)
-        for amx in [true, false] {
-            KernelDispatch.withAMX(amx) {
-                let path = Conv2D.bf16Path()
+        KernelDispatch.forEachBF16Setting { setting in
+            do {
+                let path = "\(setting): \(Conv2D.bf16Path())"
                 let run = { convBF16(Tensor(shape: c.x, floats: x), activations: .bf16).toFloats() }
                 let two = Self.atThreads(2, run), one = Self.atThreads(1, run)
                 let e = NumericComparison.nmse(two, wantBF16)

@@ -83,6 +83,13 @@ void jk_scale_shift(int level, const float *x, size_t n, float scale, float shif
 /// 1 when the CPU has AVX512_BF16 dot products (VDPBF16PS).
 int jk_cpu_has_bf16_dot(void);
 
+/// 1 on an AMD CPU (CPUID vendor "AuthenticAMD"): the key of the measured bf16 table in KernelDispatch.
+int jk_cpu_is_amd(void);
+
+/// One core's register-only rate, GFLOP/s, of VDPBF16PS (bf16_dot != 0; 64 flops each) or of VFMADD on zmm (32
+/// flops each), over `iterations` × 12 instructions; 0 where the CPU lacks the instruction. For `janus-bench dotrate`.
+double jk_cpu_peak_gflops(int bf16_dot, long iterations);
+
 /// y[m*ldy + n] = sum_k xb[m*K + k] * W[n*K + k] (+ bias[n]) with bf16 activations and weights, f32 accumulation,
 /// for m < M (any M) and n0 <= n < n1. Returns 0 (and does nothing) when the CPU lacks AVX512_BF16.
 int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
