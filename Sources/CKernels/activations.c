@@ -61,6 +61,23 @@ void jk_pack_bf16_pairs(int level, const float *even, const float *odd, size_t n
     for (size_t i = 0; i < n; i++) out[i] = (uint32_t)bf16_round_scalar(even[i]) | (odd ? (uint32_t)bf16_round_scalar(odd[i]) << 16 : 0u);
 }
 
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static void round_bf16_f32_avx512(const float *x, float *y, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, _mm512_castsi512_ps(_mm512_slli_epi32(bf16_round16(_mm512_loadu_ps(x + i)), 16)));
+    for (; i < n; i++) { uint32_t b = (uint32_t)bf16_round_scalar(x[i]) << 16; memcpy(y + i, &b, 4); }
+}
+#endif
+
+void jk_round_bf16_f32(int level, const float *x, float *y, size_t n) {
+#if defined(__x86_64__)
+    if (level >= 3) { round_bf16_f32_avx512(x, y, n); return; }
+#endif
+    for (size_t i = 0; i < n; i++) { uint32_t b = (uint32_t)bf16_round_scalar(x[i]) << 16; memcpy(y + i, &b, 4); }
+}
+
 void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n) {
 #if defined(__x86_64__)
     if (level >= 3) { round_bf16_avx512(x, out, n); return; }

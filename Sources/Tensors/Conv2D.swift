@@ -42,6 +42,11 @@ public enum Conv2D {
             if shifted && !KernelDispatch.amxActive && KernelDispatch.computeBoundBF16Dots {
                 return shiftedBF16(consume input, normalizedBy: affine, weight: weight, bias: bias, padding: options.padding)
             }
+            if shifted && !KernelDispatch.amxActive && KernelDispatch.f32ConvDirect(taps: weight.shape[2] * weight.shape[3]) {
+                // Our f32 kernel rounds the input as it fills its grid: the numbers of the rounded copy, without it.
+                return shiftedF32(consume input, normalizedBy: affine, roundedToBF16: true, weight: weight.toF32(), bias: bias?.toF32(),
+                                  padding: options.padding)
+            }
             let input = affine.map { $0.applied(to: input) } ?? copy input
             if shifted && KernelDispatch.amxActive { return shiftedAMX(input, weight: weight, bias: bias, padding: options.padding) }
             // Same numbers through the f32 paths (up to summation order).
@@ -236,7 +241,9 @@ public enum Conv2D {
     /// AVX-512 blocks of 8 output channels × 48 positions, handed out in runs of `f32ItemBlocks` blocks to whichever
     /// thread is free. Each output's sum (channels, then taps, in runs of ~256 products, then + bias) is fixed by the
     /// shapes, so the thread count and the split change no bit.
-    static func shiftedF32(_ input: consuming Tensor, normalizedBy affine: ChannelAffine?, weight w: Tensor, bias: Tensor?,
+    /// `roundedToBF16`: each grid value rounded to bf16 (after `affine`), the `--precision bf16` input.
+    static func shiftedF32(_ input: consuming Tensor, normalizedBy affine: ChannelAffine?, roundedToBF16 rounded: Bool = false,
+                           weight w: Tensor, bias: Tensor?,
                            padding pad: (top: Int, bottom: Int, left: Int, right: Int)) -> Tensor {
         let (batch, cin, height, width, cout, kh, kw, hp, wp, outH, outW) = stride1Sides(input, w, pad)
         // The kernel reads the computed positions shifted by the taps: up to kw − 1 past the padded grid.
@@ -254,7 +261,7 @@ public enum Conv2D {
                     let dst = grid + c * plane
                     if n == 0 { clearPadding(dst, plane: plane, height: height, width: width, wp: wp, pad: pad) }
                     fillRows(x + (n * cin + c) * height * width, affine, image: n, channel: c, height: height, width: width,
-                             into: dst + pad.top * wp + pad.left, pitch: wp, level: level)
+                             into: dst + pad.top * wp + pad.left, pitch: wp, level: level, roundedToBF16: rounded)
                 }
             }
         } compute: { y, n in
@@ -290,15 +297,19 @@ public enum Conv2D {
     }
 
     /// One input plane's rows into a grid plane of pitch `pitch` (at its first interior position), through `affine`
-    /// when given.
+    /// when given, then rounded to bf16 when asked.
     @inline(__always)
     static func fillRows(_ src: UnsafePointer<Float>, _ affine: ChannelAffine?, image n: Int, channel c: Int, height: Int, width: Int,
-                         into dst: UnsafeMutablePointer<Float>, pitch: Int, level: Int32) {
+                         into dst: UnsafeMutablePointer<Float>, pitch: Int, level: Int32, roundedToBF16: Bool = false) {
         for r in 0..<height {
+            let row = dst + r * pitch
             if let affine {
-                affine.apply(src + r * width, count: width, image: n, channel: c, into: dst + r * pitch, level: level)
+                affine.apply(src + r * width, count: width, image: n, channel: c, into: row, level: level)
+                if roundedToBF16 { jk_round_bf16_f32(level, row, row, width) }
+            } else if roundedToBF16 {
+                jk_round_bf16_f32(level, src + r * width, row, width)
             } else {
-                (dst + r * pitch).update(from: src + r * width, count: width)
+                row.update(from: src + r * width, count: width)
             }
         }
     }
@@ -398,6 +409,7 @@ public enum Conv2D {
         let shifted = options.groups == 1 && options.stride == (1, 1) && options.dilation == (1, 1)
         if shifted && KernelDispatch.amxActive { return "AMX tiles" }
         if shifted && KernelDispatch.computeBoundBF16Dots { return "AVX512-BF16 dot products" }
+        if shifted && KernelDispatch.f32ConvDirect(taps: 9) { return "f32 kernels on rounded input (avx512, rounded in the grid)" }
         return "f32 kernels on rounded input (\(KernelDispatch.levelName))"
     }
 

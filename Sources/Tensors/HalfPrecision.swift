@@ -30,8 +30,15 @@ public enum HalfPrecision {
     /// `x` (f32) with every value rounded as `bf16Bits(from:)`, still f32: what the f32 kernels take under the bf16
     /// precision.
     public static func roundedToBF16(_ x: Tensor) -> Tensor {
-        let bits = x.withFloats { bf16Bits(from: $0.baseAddress!, count: $0.count) }
-        return Tensor(shape: x.shape, floats: bits.map(float(fromBF16:)))
+        let out = Tensor(uninitialized: x.shape)
+        let level = Int32(KernelDispatch.level)
+        x.withFloats { px in out.withMutableFloats { py in
+            let (src, dst) = (px.baseAddress!, py.baseAddress!)
+            Parallel.forEachChunk(px.count, minChunk: 1 << 16) { range in
+                jk_round_bf16_f32(level, src + range.lowerBound, dst + range.lowerBound, range.count)
+            }
+        } }
+        return out
     }
 
     /// `bf16Bits(from:)` of `count` values, written to `out`.

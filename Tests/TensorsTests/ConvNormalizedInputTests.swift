@@ -40,6 +40,11 @@ import TestSupport
                     let path = a == .bf16 ? Conv2D.bf16Path(options: options) : f32Path
                     print("conv2d normalised input \(c.x) * \(c.w) stride \(c.stride), silu \(silu), \(name) weights, \(setting): \(path)")
                     #expect(got == want, "\(name), \(setting), \(path): \(NumericComparison.describeDivergence(got, want))")
+                    if a == .bf16 && !path.hasPrefix("AMX") && !path.hasPrefix("AVX512-BF16") {
+                        // The f32 kernels round as they fill their grid: the bits of the f32 convolution of the rounded copy.
+                        let copy = Conv2D.apply(HalfPrecision.roundedToBF16(normed), weight: w, bias: b, options: options).toFloats()
+                        #expect(got == copy, "\(setting), \(path): \(NumericComparison.describeDivergence(got, copy))")
+                    }
                 } }
             }
         }

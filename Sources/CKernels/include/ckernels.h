@@ -70,6 +70,9 @@ void jk_silu(int level, const float *x, const float *mul, float *y, size_t n);
 /// out[i] = x[i] rounded to bf16 (nearest, ties to even; NaN stays NaN) for n values.
 void jk_round_bf16(int level, const float *x, uint16_t *out, size_t n);
 
+/// y[i] = x[i] rounded as jk_round_bf16, as the f32 whose top half those bits are (low half zero); y may alias x.
+void jk_round_bf16_f32(int level, const float *x, float *y, size_t n);
+
 /// out[i] = bf16(even[i]) | bf16(odd[i]) << 16 (rounded as jk_round_bf16; odd may be null: zero high halves), the
 /// channel-pair words jk_conv_bf16 reads.
 void jk_pack_bf16_pairs(int level, const float *even, const float *odd, size_t n, uint32_t *out);
