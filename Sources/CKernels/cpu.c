@@ -49,46 +49,43 @@ static double jk_now(void) {
 }
 
 // Twelve independent accumulators hide either instruction's latency; the asm keeps the loop from being folded.
+// `STEP(acc)` is one instruction on one accumulator; the loop times `iterations` rounds of twelve.
+#define RATE_LOOP(STEP)                                                                          \
+    __m512 acc[12];                                                                              \
+    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);                               \
+    double t = jk_now();                                                                          \
+    for (long k = 0; k < iterations; k++) {                                                       \
+        _Pragma("GCC unroll 12") for (int i = 0; i < 12; i++) acc[i] = STEP(acc[i]);             \
+        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]), "+v"(acc[11]));                        \
+    }                                                                                             \
+    t = jk_now() - t;                                                                             \
+    volatile float sink = 0;                                                                      \
+    for (int i = 0; i < 12; i++) sink += _mm512_reduce_add_ps(acc[i]);                            \
+    return t;
+
 __attribute__((target("avx512f,avx512bf16")))
-static double dot_rate(long iterations) {
-    __m512 acc[12];
-    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);
-    __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3f81);
-    double t = jk_now();
-    for (long k = 0; k < iterations; k++) {
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
-        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]), "+v"(acc[11]));
-    }
-    t = jk_now() - t;
-    volatile float sink = 0;
-    for (int i = 0; i < 12; i++) sink += _mm512_reduce_add_ps(acc[i]);
-    return (double)iterations * 12 * 64 / t / 1e9;
+static double dot_seconds(long iterations) {
+    const __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3f81);
+#define DOT(x) _mm512_dpbf16_ps(x, a, b)
+    RATE_LOOP(DOT)
+#undef DOT
 }
 
 __attribute__((target("avx512f,fma")))
-static double fma_rate(long iterations) {
-    __m512 acc[12];
-    for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps((float)i);
-    __m512 a = _mm512_set1_ps(1.0001f), b = _mm512_set1_ps(0.9999f);
-    double t = jk_now();
-    for (long k = 0; k < iterations; k++) {
-#pragma GCC unroll 12
-        for (int i = 0; i < 12; i++) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
-        __asm__ volatile("" : "+v"(acc[0]), "+v"(acc[6]), "+v"(acc[11]));
-    }
-    t = jk_now() - t;
-    volatile float sink = 0;
-    for (int i = 0; i < 12; i++) sink += _mm512_reduce_add_ps(acc[i]);
-    return (double)iterations * 12 * 32 / t / 1e9;
+static double fma_seconds(long iterations) {
+    const __m512 a = _mm512_set1_ps(1.0001f), b = _mm512_set1_ps(0.9999f);
+#define FMA(x) _mm512_fmadd_ps(x, a, b)
+    RATE_LOOP(FMA)
+#undef FMA
 }
 #endif
 
 double jk_cpu_peak_gflops(int bf16_dot, long iterations) {
 #if defined(__x86_64__)
     if (jk_cpu_level() < 3) return 0;
-    if (bf16_dot) return jk_cpu_has_bf16_dot() ? dot_rate(iterations) : 0;
-    return fma_rate(iterations);
+    // 64 flops per VDPBF16PS (32 bf16 pairs), 32 per zmm FMA.
+    if (bf16_dot) return jk_cpu_has_bf16_dot() ? (double)iterations * 12 * 64 / dot_seconds(iterations) / 1e9 : 0;
+    return (double)iterations * 12 * 32 / fma_seconds(iterations) / 1e9;
 #else
     (void)bf16_dot; (void)iterations;
     return 0;
