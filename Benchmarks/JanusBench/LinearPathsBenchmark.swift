@@ -9,6 +9,7 @@ import Tensors
 enum LinearPathsBenchmark {
     static func run(_ report: inout BenchmarkReport) {
         if ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_COLD"] == "1" { return cold(&report) }
+        if let groups = ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_GROUPS"] { return grouped(&report, groups) }
         let n = 5632, k = 2048
         let weight = Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7) % 113) * 1e-3 - 0.05 }).toBF16()
         let list = ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_ROWS"] ?? "1,2,4,8,16,32,64,600"
@@ -45,6 +46,33 @@ enum LinearPathsBenchmark {
                         + [("bf16_no_amx_path", KernelDispatch.withAMX(false) { KernelDispatch.bf16Product(rows: rows, k: k).rawValue })]
                         + (forcedDots ? [("bf16_gemm_forced_ms", format(dots.sorted()[1] * 1e3, 2))] : [])
                         + (direct ? [("f32_path", "AVX-512 direct"), ("f32_sgemm_ms", format(f32sgemm.sorted()[1] * 1e3, 2))] : []))
+        }
+    }
+
+    /// The f32 many-row product with its panels in groups of each size of `list` (panels of 48 tokens; 0 = all at
+    /// once, `default` = `Linear.f32GEMMGroupPanels`), alternated over 7 rounds in one process (the neighbours' load
+    /// then falls on every size alike): median and minimum ms, and whether every size gave the same bits.
+    /// `JANUS_BENCH_LINEAR_GROUPS=0,default,8 JANUS_BENCH_LINEAR_ROWS=4624`.
+    static func grouped(_ report: inout BenchmarkReport, _ list: String) {
+        let n = 5632, k = 2048
+        let weight = Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7) % 113) * 1e-3 - 0.05 }).toBF16()
+        let sizes = list.split(separator: ",").map(String.init)
+        for rows in (ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_ROWS"] ?? "1156,4624").split(separator: ",").compactMap({ Int($0) }) {
+            let x = Tensor(shape: [rows, k], floats: (0..<rows * k).map { Float($0 % 19) * 0.05 - 0.4 })
+            func product(_ size: String) -> Tensor {
+                if size == "default" { return Linear.apply(x, weight: weight) }
+                let panels = Int(size) ?? 0
+                return Linear.withF32GEMMGroupPanels(panels == 0 ? Int.max : panels) { Linear.apply(x, weight: weight) }
+            }
+            var times: [String: [Double]] = [:]
+            let first = product(sizes[0]).toFloats()
+            let same = sizes.allSatisfy { product($0).toFloats() == first }
+            for _ in 0..<7 { for size in sizes { times[size, default: []].append(medianSeconds(repeats: 1) { _ = product(size) }) } }
+            for size in sizes {
+                let t = times[size]!.sorted()
+                report.add([("benchmark", "linear_groups"), ("rows", String(rows)), ("group_panels", size == "0" ? "all" : size),
+                            ("median_ms", format(t[3] * 1e3, 1)), ("min_ms", format(t[0] * 1e3, 1)), ("same_bits", String(same))])
+            }
         }
     }
 

@@ -208,9 +208,25 @@ public enum Linear {
     /// 384 KB activation panel streaming past them.
     static let f32GEMMBlockRows = 64
 
+    /// Panels per group of `f32GEMM`: about 8 MB of activations, at least 16 panels (768 tokens), so that the weights,
+    /// read again for each group, cost at most ~1.5 % more. Measured with the 5632×2048 weight at 4,624 rows on the
+    /// Intel Xeon without AMX (f32, 2 threads, alternated in one process, 7 rounds; medians / minima, ms): all panels
+    /// at once 490, 498 / 378, 399; groups of 8 MB 425, 419 / 376, 403; 16 MB 412, 447 / 372, 398. At 1,156 rows
+    /// (a JanusFlow P = 1 step) 116 / 104 against 108 / 102. Equal minima: the groups keep the product fast while the
+    /// neighbours load the shared L3. Each output is the same bits whatever the grouping (one kernel call per panel and
+    /// weight block).
+    static func f32GEMMGroupPanels(k: Int) -> Int { max(16, (8 << 20) / (k * bf16GEMMPanel * 4)) }
+
+    /// A group size forced for the current task (tests, benchmarks).
+    @TaskLocal static var forcedGroupPanels: Int?
+
+    public static func withF32GEMMGroupPanels<R>(_ panels: Int, _ body: () throws -> R) rethrows -> R {
+        try $forcedGroupPanels.withValue(max(1, panels)) { try body() }
+    }
+
     /// Many rows (prefill, the JanusFlow flow step) in f32 without OpenBLAS: the f32 convolution kernel as a 1×1
     /// convolution, as `bf16GEMM` does in bf16. The activations are transposed into panels of 48 tokens (K × 48 floats
-    /// each); each work item converts a block of weight rows to f32 and runs every panel past it, writing the token
+    /// each); each work item converts a block of weight rows to f32 and runs a group of panels past it, writing the token
     /// rows directly (`jk_conv_f32_rows`). Each output is one blocked sum over K in a fixed order, then + bias, so it
     /// depends on neither the thread count nor the other rows (a prompt in pieces equals it in one piece).
     static func f32GEMM(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
@@ -230,24 +246,30 @@ public enum Linear {
         }
         let w = UnsafeRawPointer(weight.rawPointer)
         let blockRows = f32GEMMBlockRows, blocks = (n + blockRows - 1) / blockRows
-        Parallel.forEachItem(blocks) { next in
-            // A tensor block, reused from the block cache product after product. Rows `ldw` = K + 16 floats apart,
-            // so that at K = 2048 the kernel's eight row streams are not 8 KB apart in the same L1 sets (introduced
-            // with other changes, not measured alone; the same padding measured no faster for the bf16 GEMM).
-            let ldw = k + 16
-            let rowsTensor = Tensor(uninitialized: [blockRows * ldw])
-            let converted = rowsTensor.rawPointer.assumingMemoryBound(to: Float.self)
-            defer { withExtendedLifetime(rowsTensor) {} }
-            while let block = next() {
-                let n0 = block * blockRows, rows = min(n, n0 + blockRows) - n0
-                for r in 0..<rows { jk_convert_rows(level, type, w, Int32(k), Int32(n0 + r), Int32(n0 + r + 1), converted + r * ldw) }
-                let source = UnsafePointer(converted)
-                for p in 0..<panels {
-                    // Panel p (planes `panel` floats apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
-                    let t0 = p * panel, count = min(panel, m - t0)
-                    let done = jk_conv_f32_rows(grid + p * k * panel, panel, Int32(k), source, ldw, Int32(rows),
-                                                bias.map { $0 + n0 }, y + t0 * n + n0, n, Int32(count))
-                    precondition(done != 0, "linear: the AVX-512 f32 kernel refused")
+        // Panels in groups, every weight block past one group before the next: a group's activations stay in the
+        // caches while the weight blocks pass, where all of them would not (`f32GEMMGroupPanels`).
+        let groupPanels = forcedGroupPanels ?? f32GEMMGroupPanels(k: k)
+        for g0 in stride(from: 0, to: panels, by: groupPanels) {
+            let group = g0..<min(panels, g0 + groupPanels)
+            Parallel.forEachItem(blocks) { next in
+                // A tensor block, reused from the block cache product after product. Rows `ldw` = K + 16 floats apart,
+                // so that at K = 2048 the kernel's eight row streams are not 8 KB apart in the same L1 sets (introduced
+                // with other changes, not measured alone; the same padding measured no faster for the bf16 GEMM).
+                let ldw = k + 16
+                let rowsTensor = Tensor(uninitialized: [blockRows * ldw])
+                let converted = rowsTensor.rawPointer.assumingMemoryBound(to: Float.self)
+                defer { withExtendedLifetime(rowsTensor) {} }
+                while let block = next() {
+                    let n0 = block * blockRows, rows = min(n, n0 + blockRows) - n0
+                    for r in 0..<rows { jk_convert_rows(level, type, w, Int32(k), Int32(n0 + r), Int32(n0 + r + 1), converted + r * ldw) }
+                    let source = UnsafePointer(converted)
+                    for p in group {
+                        // Panel p (planes `panel` floats apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
+                        let t0 = p * panel, count = min(panel, m - t0)
+                        let done = jk_conv_f32_rows(grid + p * k * panel, panel, Int32(k), source, ldw, Int32(rows),
+                                                    bias.map { $0 + n0 }, y + t0 * n + n0, n, Int32(count))
+                        precondition(done != 0, "linear: the AVX-512 f32 kernel refused")
+                    }
                 }
             }
         }

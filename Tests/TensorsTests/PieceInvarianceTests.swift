@@ -114,6 +114,23 @@ import TestSupport
         }
     }
 
+    /// The f32 many-row product runs its token panels in groups past the weight blocks; the grouping is a cache
+    /// blocking only: groups of 1, 2 and 3 panels and all at once give the same bits (5 panels of 48 tokens, the last
+    /// part-filled, with a bias).
+    @Test func panelGroupsDoNotChangeABit() {
+        var rng = TestRandom(seed: 19)
+        let n = 200, k = 96, rows = 230
+        let weight = Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16), bias = Tensor(shape: [n], floats: rng.floats(n))
+        let x = Tensor(shape: [rows, k], floats: rng.floats(rows * k))
+        guard KernelDispatch.f32GEMMDirect else { print("no AVX-512: the f32 many-row product is sgemm here"); return }
+        let all = Linear.withF32GEMMGroupPanels(Int.max) { Linear.apply(x, weight: weight, bias: bias) }.toFloats()
+        for panels in [1, 2, 3] {
+            let got = Linear.withF32GEMMGroupPanels(panels) { Linear.apply(x, weight: weight, bias: bias) }.toFloats()
+            #expect(got.map(\.bitPattern) == all.map(\.bitPattern), "groups of \(panels) panels")
+        }
+        #expect(Linear.apply(x, weight: weight, bias: bias).toFloats() == all)
+    }
+
     @Test func packedRoPEEqualsRoPEPerSequence() {
         var rng = TestRandom(seed: 18)
         let heads = 3, d = 16
