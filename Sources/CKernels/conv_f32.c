@@ -26,7 +26,8 @@
 // weight row; row o at w + o·ldw (rows past the block's last real one repeat it), element (c, t) at c·taps + t.
 __attribute__((target("avx512f"), always_inline))
 static inline void conv_block_n(const float *grid, size_t plane, const float *w, size_t ldw, int ob, int cin, int taps,
-                                const int *offset, int p, float *tile, const int pv, const int full, int n) {
+                                int kw, int wp, const int *offset, int p, float *tile, const int pv, const int full, int n,
+                                const int fixed) {
     __m512 acc[OB][PV];
     __mmask16 mask[PV];
     for (int v = 0; v < PV; v++) {
@@ -48,16 +49,27 @@ static inline void conv_block_n(const float *grid, size_t plane, const float *w,
         const float *r0 = row[0] + (size_t)c0 * taps, *r1 = row[1] + (size_t)c0 * taps, *r2 = row[2] + (size_t)c0 * taps,
                     *r3 = row[3] + (size_t)c0 * taps, *r4 = row[4] + (size_t)c0 * taps, *r5 = row[5] + (size_t)c0 * taps,
                     *r6 = row[6] + (size_t)c0 * taps, *r7 = row[7] + (size_t)c0 * taps;
-        const int terms = cn * taps;
-        for (int j = 0, t = 0; j < terms; j++) {
-            const float *x = xc + offset[t];
-            if (++t == taps) { t = 0; xc += plane; }
-            __m512 xv[PV];
-            for (int v = 0; v < pv; v++) xv[v] = full ? _mm512_loadu_ps(x + 16 * v) : _mm512_maskz_loadu_ps(mask[v], x + 16 * v);
-            const float wj[OB] = {r0[j], r1[j], r2[j], r3[j], r4[j], r5[j], r6[j], r7[j]};
-            for (int o = 0; o < OB; o++) {
-                const __m512 wv = _mm512_set1_ps(wj[o]);
-                for (int v = 0; v < pv; v++) acc[o][v] = _mm512_fmadd_ps(wv, xv[v], acc[o][v]);
+        // Channel by channel, its taps inside (the same order as one run over j = c·taps + t). With `fixed`, taps
+        // and kw are compile-time (3×3, 2×2, 1×1): the taps unroll, each load addresses the channel's rows directly, and
+        // the loop keeps its pointers in registers (the generic loop spilled them and spent a third of its issue
+        // slots on bookkeeping).
+        for (int c = 0, j = 0; c < cn; c++, xc += plane, j += taps) {
+            // The next channel's rows into L1 a channel ahead (24–216 FMAs): the hardware prefetchers do not follow a new
+            // plane per channel, and this measured 10–15 % faster for 3×3 and 1×1 at one thread.
+            if (fixed && full) {
+                for (int r = 0; r < taps / kw; r++)
+                    for (int l = 0; l < (taps == 1 ? 3 : 4); l++)
+                        _mm_prefetch((const char *)(xc + plane + r * wp) + 64 * l, _MM_HINT_T0);
+            }
+            for (int t = 0; t < taps; t++) {
+                const float *x = xc + (fixed ? (t / kw) * wp + t % kw : offset[t]);
+                __m512 xv[PV];
+                for (int v = 0; v < pv; v++) xv[v] = full ? _mm512_loadu_ps(x + 16 * v) : _mm512_maskz_loadu_ps(mask[v], x + 16 * v);
+                const float wj[OB] = {r0[j + t], r1[j + t], r2[j + t], r3[j + t], r4[j + t], r5[j + t], r6[j + t], r7[j + t]};
+                for (int o = 0; o < OB; o++) {
+                    const __m512 wv = _mm512_set1_ps(wj[o]);
+                    for (int v = 0; v < pv; v++) acc[o][v] = _mm512_fmadd_ps(wv, xv[v], acc[o][v]);
+                }
             }
         }
         for (int o = 0; o < OB; o++) for (int v = 0; v < pv; v++) {
@@ -67,16 +79,33 @@ static inline void conv_block_n(const float *grid, size_t plane, const float *w,
     }
 }
 
-__attribute__((target("avx512f")))
-static void conv_block(const float *grid, size_t plane, const float *w, size_t ldw, int ob, int cin, int taps,
-                       const int *offset, int p, float *tile, int n) {
-    // Only the vectors holding positions are computed (a product of 9–47 rows is one short block): each lane's sum
-    // is the same sequence of FMAs whichever variant runs.
-    if (n == PB) conv_block_n(grid, plane, w, ldw, ob, cin, taps, offset, p, tile, 3, 1, PB);
-    else if (n > 32) conv_block_n(grid, plane, w, ldw, ob, cin, taps, offset, p, tile, 3, 0, n);
-    else if (n > 16) conv_block_n(grid, plane, w, ldw, ob, cin, taps, offset, p, tile, 2, 0, n);
-    else conv_block_n(grid, plane, w, ldw, ob, cin, taps, offset, p, tile, 1, 0, n);
+// One variant per (positions, kernel) kind: compile-time loops for 3×3, 2×2 (the upsampling
+// convolutions' phases) and 1×1.
+#define CONV_BLOCK_VARIANT(NAME, TAPS, KW, FIXED)                                                                    \
+    __attribute__((target("avx512f"), noinline))                                                                  \
+    static void NAME(const float *grid, size_t plane, const float *w, size_t ldw, int ob, int cin, int taps, int kw,       \
+                     int wp, const int *offset, int p, float *tile, int n) {                                       \
+        (void)taps; (void)kw;                                                                                      \
+        if (n == PB) conv_block_n(grid, plane, w, ldw, ob, cin, TAPS, KW, wp, offset, p, tile, 3, 1, PB, FIXED);   \
+        else if (n > 32) conv_block_n(grid, plane, w, ldw, ob, cin, TAPS, KW, wp, offset, p, tile, 3, 0, n, FIXED); \
+        else if (n > 16) conv_block_n(grid, plane, w, ldw, ob, cin, TAPS, KW, wp, offset, p, tile, 2, 0, n, FIXED); \
+        else conv_block_n(grid, plane, w, ldw, ob, cin, TAPS, KW, wp, offset, p, tile, 1, 0, n, FIXED);             \
+    }
+CONV_BLOCK_VARIANT(conv_block_3x3, 9, 3, 1)
+CONV_BLOCK_VARIANT(conv_block_2x2, 4, 2, 1)
+CONV_BLOCK_VARIANT(conv_block_1x1, 1, 1, 1)
+CONV_BLOCK_VARIANT(conv_block_any, taps, kw, 0)
+
+// Only the vectors holding positions are computed (a product of 9–47 rows is one short block): each lane's sum is
+// the same sequence of FMAs whichever variant runs.
+static inline void conv_block(const float *grid, size_t plane, const float *w, size_t ldw, int ob, int cin, int taps,
+                              int kw, int wp, const int *offset, int p, float *tile, int n) {
+    if (taps == 9 && kw == 3) conv_block_3x3(grid, plane, w, ldw, ob, cin, taps, kw, wp, offset, p, tile, n);
+    else if (taps == 4 && kw == 2) conv_block_2x2(grid, plane, w, ldw, ob, cin, taps, kw, wp, offset, p, tile, n);
+    else if (taps == 1) conv_block_1x1(grid, plane, w, ldw, ob, cin, taps, kw, wp, offset, p, tile, n);
+    else conv_block_any(grid, plane, w, ldw, ob, cin, taps, kw, wp, offset, p, tile, n);
 }
+
 #endif
 
 int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w, size_t ldw, int cout, int kh, int kw,
@@ -91,7 +120,7 @@ int jk_conv_f32(const float *grid, size_t plane, int cin, int wp, const float *w
         const int n = p1 - p < PB ? p1 - p : PB;
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
-            conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, taps, offset, p, tile, n);
+            conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, taps, kw, wp, offset, p, tile, n);
             jk_conv_store_tile(tile, PB, ob, o0, p, n, wp, bias, out, outH, outW);
         }
     }
@@ -113,7 +142,7 @@ int jk_conv_f32_rows(const float *grid, size_t plane, int cin, const float *w, s
         const int n = count - p < PB ? count - p : PB;
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
-            conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, 1, offset, p, tile, n);
+            conv_block(grid, plane, w + (size_t)o0 * ldw, ldw, ob, cin, 1, 1, 0, offset, p, tile, n);
             jk_conv_store_tile_rows(tile, PB, ob, o0, n, bias, out + (size_t)p * ld, ld);
         }
     }
