@@ -7,9 +7,9 @@
 #include "simd_math.h"
 
 #if defined(__x86_64__)
-// Both panels: 16 token rows of 16 words → 16 × 16 transposed in registers. `rounded`: the rows are f32 values, two
+// The panels: 16 token rows of 16 words → 16 × 16 transposed in registers. `rounded` 1: the rows are f32 values, two
 // per word, rounded to bf16 as they are loaded (word c = bf16(x[2c]) | bf16(x[2c + 1]) << 16: two 16-lane roundings
-// narrowed and joined); else the rows are the words.
+// narrowed and joined); 2: f32 values rounded to bf16 and widened back (jk_round_bf16_f32's values); 0: the words.
 __attribute__((target("avx512f"), always_inline))
 static inline void panel_rows_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel, const int rounded) {
     for (int t0 = 0; t0 < panel; t0 += 16) {
@@ -23,6 +23,11 @@ static inline void panel_rows_avx512(const uint32_t *src, size_t ld, int tokens,
             for (int j = 0; j < 16; j++) {
                 if (j >= rows) { r[j] = _mm512_setzero_si512(); continue; }
                 if (!rounded) { r[j] = _mm512_maskz_loadu_epi32(m, src + (size_t)(t0 + j) * ld + c0); continue; }
+                if (rounded == 2) {   // f32 values rounded to bf16, kept as f32 (the low 16 bits cleared)
+                    const __m512 v = _mm512_maskz_loadu_ps(m, (const float *)src + (size_t)(t0 + j) * ld + c0);
+                    r[j] = _mm512_slli_epi32(bf16_round16(v), 16);
+                    continue;
+                }
                 const float *x = (const float *)src + (size_t)(t0 + j) * ld + 2 * (size_t)c0;
                 const __m256i lo = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m0, x)));
                 const __m256i hi = _mm512_cvtepi32_epi16(bf16_round16(_mm512_maskz_loadu_ps(m1, x + 16)));
@@ -53,6 +58,24 @@ void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int w
     for (int c = 0; c < words; c++) {
         uint32_t *row = dst + (size_t)c * panel;
         for (int t = 0; t < panel; t++) row[t] = t < tokens ? src[(size_t)t * ld + c] : 0u;
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static void panel_rounded_f32_avx512(const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+    panel_rows_avx512((const uint32_t *)(const void *)src, ld, tokens, words, dst, panel, 2);
+}
+#endif
+
+void jk_token_panel_rounded_f32(int level, const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+#if defined(__x86_64__)
+    if (level >= 3 && panel % 16 == 0) { panel_rounded_f32_avx512(src, ld, tokens, words, dst, panel); return; }
+#endif
+    (void)level;
+    for (int c = 0; c < words; c++) {
+        uint32_t *row = dst + (size_t)c * panel;
+        for (int t = 0; t < panel; t++) row[t] = t < tokens ? (uint32_t)bf16_round_scalar(src[(size_t)t * ld + c]) << 16 : 0u;
     }
 }
 

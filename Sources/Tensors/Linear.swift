@@ -44,6 +44,7 @@ public enum Linear {
             let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
             return bf16DotProducts(rounded, shape: x.shape, weights: [weight], bias: bias)[0]
         }
+        if m > gemvRowLimit && usesF32GEMM(weight: weight, rows: m, k: k) { return f32GEMMSharingPanels(x, weights: [weight], bias: bias, roundedToBF16: true)[0] }
         return applyF32(HalfPrecision.roundedToBF16(x), weight: weight, bias: bias)
     }
 
@@ -231,19 +232,61 @@ public enum Linear {
     /// depends on neither the thread count nor the other rows (a prompt in pieces equals it in one piece).
     static func f32GEMM(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                         bias: UnsafePointer<Float>?) {
+        f32GEMM(weight: weight, k: k, n: n, panels: f32Panels(x, m: m, k: k), m: m, y: y, bias: bias)
+    }
+
+    /// `x`'s m rows as f32GEMM's token panels (K × 48 floats each, zeros past the last token); with `roundedToBF16`
+    /// each value rounded to bf16 on the way (`--precision bf16`; the values of `HalfPrecision.roundedToBF16`).
+    static func f32Panels(_ x: UnsafePointer<Float>, m: Int, k: Int, roundedToBF16: Bool = false) -> Tensor {
         let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
         let gridTensor = Tensor(uninitialized: [panels * k * panel], dtype: .f32)
-        let grid = gridTensor.rawPointer.assumingMemoryBound(to: Float.self)
-        defer { withExtendedLifetime(gridTensor) {} }
-        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
+        let level = Int32(KernelDispatch.level)
         let words = UnsafeRawPointer(x).assumingMemoryBound(to: UInt32.self)
-        let gridWords = UnsafeMutableRawPointer(grid).assumingMemoryBound(to: UInt32.self)
+        let gridWords = gridTensor.rawPointer.assumingMemoryBound(to: UInt32.self)
         Parallel.forEachChunk(panels) { range in
             for b in range {
                 let t0 = b * panel, count = min(panel, m - t0)
-                jk_token_panel(level, words + t0 * k, k, Int32(count), Int32(k), gridWords + b * k * panel, Int32(panel))
+                if roundedToBF16 {
+                    jk_token_panel_rounded_f32(level, x + t0 * k, k, Int32(count), Int32(k), gridWords + b * k * panel, Int32(panel))
+                } else {
+                    jk_token_panel(level, words + t0 * k, k, Int32(count), Int32(k), gridWords + b * k * panel, Int32(panel))
+                }
             }
         }
+        return gridTensor
+    }
+
+    /// Whether `tiled` runs this product on `f32GEMM` (our AVX-512 kernel; OpenBLAS otherwise).
+    static func usesF32GEMM(weight: Tensor, rows m: Int, k: Int) -> Bool {
+        KernelDispatch.f32GEMMDirect && !(weight.dtype == .bf16 && usesAMX(rows: m, k: k) && KernelDispatch.f32OnAMX)
+    }
+
+    /// Many rows on `f32GEMM` with one packing of the activations for all `weights` (q/k/v, gate/up) instead of one
+    /// per weight. `roundedToBF16` (`--precision bf16` where `BF16Product.f32OnRounded` serves past `gemvRowLimit`
+    /// rows): the values rounded as they are packed, instead of a rounded copy first. Each output has the bits of
+    /// `apply`'s (of the rounded copy).
+    static func f32GEMMSharingPanels(_ x: Tensor, weights: [Tensor], bias: Tensor? = nil, roundedToBF16: Bool) -> [Tensor] {
+        let k = x.shape.last ?? 0, m = x.count / max(k, 1)
+        let biasF32 = bias?.toF32()
+        return x.withFloats { px in
+            let panels = f32Panels(px.baseAddress!, m: m, k: k, roundedToBF16: roundedToBF16)
+            return weights.map { weight in
+                let n = weight.shape[0], out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
+                f32GEMM(weight: weight, k: k, n: n, panels: panels, m: m, y: out.rawPointer.assumingMemoryBound(to: Float.self),
+                        bias: biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) })
+                withExtendedLifetime(biasF32) {}
+                return out
+            }
+        }
+    }
+
+    /// `f32GEMM` on panels already made (`f32Panels`), so several weights can share them.
+    static func f32GEMM(weight: Tensor, k: Int, n: Int, panels gridTensor: Tensor, m: Int, y: UnsafeMutablePointer<Float>,
+                        bias: UnsafePointer<Float>?) {
+        let panel = bf16GEMMPanel, panels = (m + panel - 1) / panel
+        let grid = gridTensor.rawPointer.assumingMemoryBound(to: Float.self)
+        defer { withExtendedLifetime(gridTensor) {} }
+        let level = Int32(KernelDispatch.level), type = weightType(weight.dtype)
         let w = UnsafeRawPointer(weight.rawPointer)
         let blockRows = f32GEMMBlockRows, blocks = (n + blockRows - 1) / blockRows
         // Panels in groups, every weight block past one group before the next: a group's activations stay in the
@@ -304,6 +347,7 @@ public enum Linear {
             if sameWidth && x.dtype == .f32 && product == .bf16GEMM { return bf16GEMM(x, weights: weights) }
             if sameWidth && x.dtype == .f32 && product == .f32OnRounded && m > gemvRowLimit {
                 // One rounding for all the weights, then the f32 kernel: each output as `apply`'s.
+                if weights.allSatisfy({ usesF32GEMM(weight: $0, rows: m, k: k) }) { return f32GEMMSharingPanels(x, weights: weights, roundedToBF16: true) }
                 return applyMany(HalfPrecision.roundedToBF16(x), weights: weights)
             }
             guard !usesAMX(rows: m, k: k), usesBF16Dot(rows: m), sameWidth else {
@@ -314,6 +358,10 @@ public enum Linear {
                                    weights: weights)
         }
         let level = Int32(KernelDispatch.level)
+        if m > gemvRowLimit && x.dtype == .f32 && weights.count > 1
+            && weights.allSatisfy({ $0.rank == 2 && $0.shape[1] == k && usesF32GEMM(weight: $0, rows: m, k: k) }) {
+            return f32GEMMSharingPanels(x, weights: weights, roundedToBF16: false)
+        }
         guard m >= 1, m <= gemvRowLimit, x.dtype == .f32, level >= 2, (m >= 2 || level >= 3),
               weights.allSatisfy({ $0.dtype == .bf16 && $0.rank == 2 && $0.shape[1] == k }) else {
             return weights.map { apply(x, weight: $0) }
@@ -401,7 +449,7 @@ public enum Linear {
 
     static func tiled(weight: Tensor, k: Int, n: Int, x: UnsafePointer<Float>, m: Int, y: UnsafeMutablePointer<Float>,
                       bias: UnsafePointer<Float>?) {
-        if KernelDispatch.f32GEMMDirect && !(weight.dtype == .bf16 && usesAMX(rows: m, k: k) && KernelDispatch.f32OnAMX) {
+        if usesF32GEMM(weight: weight, rows: m, k: k) {
             f32GEMM(weight: weight, k: k, n: n, x: x, m: m, y: y, bias: bias)
             return
         }

@@ -148,6 +148,35 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [9, 50, 97])
+    func bf16ManyRowsOnTheF32KernelEqualTheProductOfTheRoundedCopy(rows: Int) {
+        // Where the f32 kernel serves --precision bf16 past 8 rows (CPUs whose bf16 dot products do not outrun the
+        // f32 FMAs), the activations are rounded as they are packed, once for all the weights sharing them: the bits
+        // of the f32 product of HalfPrecision.roundedToBF16(x), whatever the specials (NaN, ±inf, ties, tiny values).
+        var rng = TestRandom(seed: 57)
+        let k = 330
+        var values = rng.floats(rows * k).map { $0 * 7 }
+        let specials: [Float] = [.nan, .infinity, -.infinity, 1 + 0x1p-8, 1 + 3 * 0x1p-8, 0x1p-130, -0.0, 3.0e38]
+        for (i, v) in specials.enumerated() { values[i * 37 % values.count] = v }
+        let x = Tensor(shape: [rows, k], floats: values)
+        let weights = [515, 64].map { n in Tensor.make(rng.floats(n * k), shape: [n, k], dtype: .bf16) }
+        let bias = Tensor(shape: [515], floats: rng.floats(515))
+        let rounded = HalfPrecision.roundedToBF16(x)
+        func differing(_ a: [Float], _ b: [Float]) -> Int { a.count == b.count ? zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count : -1 }
+        KernelDispatch.withAMX(false) { KernelDispatch.withComputeBoundBF16Dots(false) {
+            #expect(KernelDispatch.bf16Product(rows: rows, k: k) == .f32OnRounded)
+            let one = Linear.apply(x, weight: weights[0], bias: bias, activations: .bf16).toFloats()
+            #expect(differing(one, Linear.apply(rounded, weight: weights[0], bias: bias).toFloats()) == 0)
+            let many = Linear.applyMany(x, weights: weights, activations: .bf16).map { $0.toFloats() }
+            let manyF32 = Linear.applyMany(rounded, weights: weights).map { $0.toFloats() }
+            for i in weights.indices {
+                let alone = Linear.apply(rounded, weight: weights[i]).toFloats()
+                #expect(differing(many[i], alone) == 0, "weight \(i), --precision bf16")
+                #expect(differing(manyF32[i], alone) == 0, "weight \(i), f32 sharing one packing")
+            }
+        } }
+    }
+
     @Test(arguments: [1, 2, 3, 5, 6, 7, 8, 16], [330, 4110])
     func bf16ActivationsEqualTheProductOfRoundedInputs(rows: Int, k: Int) {
         // .bf16 rounds the activations to bf16 (nearest, ties to even) and then multiplies: compare with a Double

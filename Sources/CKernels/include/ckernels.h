@@ -114,6 +114,9 @@ void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int w
 /// `ld` floats apart → dst[c·panel + t] = bf16(src[t·ld + 2c]) | bf16(src[t·ld + 2c + 1]) << 16, zeros for
 /// tokens ≤ t < panel; the words jk_token_panel makes from the rounded rows, without the rounded copy.
 void jk_token_panel_bf16(int level, const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel);
+/// jk_token_panel of f32 rows rounded to bf16 and widened back to f32 on the way (jk_round_bf16_f32's values):
+/// the f32 kernels' panel for `--precision bf16` without the rounded copy.
+void jk_token_panel_rounded_f32(int level, const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel);
 
 /// Stride-1 convolution of one image with f32 activations and weights on AVX-512 FMAs (conv_f32.c). `grid`: the
 /// zero-padded input as `cin` planes of `plane` floats with row pitch `wp`, each read only at positions
