@@ -39,56 +39,55 @@ static inline void panel_rows_avx512(const uint32_t *src, size_t ld, int tokens,
     }
 }
 
+// One compiled AVX-512 body per mode (the mode a compile-time constant inside each).
 __attribute__((target("avx512f")))
-static void panel_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+static void panel_words_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
     panel_rows_avx512(src, ld, tokens, words, dst, panel, 0);
 }
 
 __attribute__((target("avx512f")))
-static void panel_bf16_avx512(const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
-    panel_rows_avx512((const uint32_t *)(const void *)src, ld, tokens, pairs, dst, panel, 1);
+static void panel_pairs_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+    panel_rows_avx512(src, ld, tokens, words, dst, panel, 1);
+}
+
+__attribute__((target("avx512f")))
+static void panel_rounded_avx512(const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+    panel_rows_avx512(src, ld, tokens, words, dst, panel, 2);
 }
 #endif
+
+// Word c of token row `row` in `mode` (panel_rows_avx512's `rounded`), one value at a time: the scalar rule.
+static inline uint32_t panel_word(const uint32_t *row, int c, int mode) {
+    const float *x = (const float *)(const void *)row;
+    if (mode == 0) return row[c];
+    if (mode == 1) return (uint32_t)bf16_round_scalar(x[2 * c]) | (uint32_t)bf16_round_scalar(x[2 * c + 1]) << 16;
+    return (uint32_t)bf16_round_scalar(x[c]) << 16;
+}
+
+static void token_panel(int level, const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel, int mode) {
+#if defined(__x86_64__)
+    if (level >= 3 && panel % 16 == 0) {
+        if (mode == 0) panel_words_avx512(src, ld, tokens, words, dst, panel);
+        else if (mode == 1) panel_pairs_avx512(src, ld, tokens, words, dst, panel);
+        else panel_rounded_avx512(src, ld, tokens, words, dst, panel);
+        return;
+    }
+#endif
+    (void)level;
+    for (int c = 0; c < words; c++) {
+        uint32_t *row = dst + (size_t)c * panel;
+        for (int t = 0; t < panel; t++) row[t] = t < tokens ? panel_word(src + (size_t)t * ld, c, mode) : 0u;
+    }
+}
 
 void jk_token_panel(int level, const uint32_t *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
-#if defined(__x86_64__)
-    if (level >= 3 && panel % 16 == 0) { panel_avx512(src, ld, tokens, words, dst, panel); return; }
-#endif
-    (void)level;
-    for (int c = 0; c < words; c++) {
-        uint32_t *row = dst + (size_t)c * panel;
-        for (int t = 0; t < panel; t++) row[t] = t < tokens ? src[(size_t)t * ld + c] : 0u;
-    }
-}
-
-#if defined(__x86_64__)
-__attribute__((target("avx512f")))
-static void panel_rounded_f32_avx512(const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
-    panel_rows_avx512((const uint32_t *)(const void *)src, ld, tokens, words, dst, panel, 2);
-}
-#endif
-
-void jk_token_panel_rounded_f32(int level, const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
-#if defined(__x86_64__)
-    if (level >= 3 && panel % 16 == 0) { panel_rounded_f32_avx512(src, ld, tokens, words, dst, panel); return; }
-#endif
-    (void)level;
-    for (int c = 0; c < words; c++) {
-        uint32_t *row = dst + (size_t)c * panel;
-        for (int t = 0; t < panel; t++) row[t] = t < tokens ? (uint32_t)bf16_round_scalar(src[(size_t)t * ld + c]) << 16 : 0u;
-    }
+    token_panel(level, src, ld, tokens, words, dst, panel, 0);
 }
 
 void jk_token_panel_bf16(int level, const float *src, size_t ld, int tokens, int pairs, uint32_t *dst, int panel) {
-#if defined(__x86_64__)
-    if (level >= 3 && panel % 16 == 0) { panel_bf16_avx512(src, ld, tokens, pairs, dst, panel); return; }
-#endif
-    (void)level;
-    for (int c = 0; c < pairs; c++) {
-        uint32_t *row = dst + (size_t)c * panel;
-        for (int t = 0; t < panel; t++) {
-            const float *x = src + (size_t)t * ld + 2 * (size_t)c;
-            row[t] = t < tokens ? (uint32_t)bf16_round_scalar(x[0]) | (uint32_t)bf16_round_scalar(x[1]) << 16 : 0u;
-        }
-    }
+    token_panel(level, (const uint32_t *)(const void *)src, ld, tokens, pairs, dst, panel, 1);
+}
+
+void jk_token_panel_rounded_f32(int level, const float *src, size_t ld, int tokens, int words, uint32_t *dst, int panel) {
+    token_panel(level, (const uint32_t *)(const void *)src, ld, tokens, words, dst, panel, 2);
 }
