@@ -55,9 +55,11 @@ struct FeatureProgressLine {
         guard finished || now.timeIntervalSince(last) > (terminal ? 0.25 : 5) else { return }
         last = now
         var text = "\(label): \(p.done)/\(p.total) images"
-        if p.fromCache > 0 { text += " (\(p.fromCache) from the cache)" }
-        text += String(format: ", %.2f images/s", p.imagesPerSecond)
-        text += finished ? String(format: ", %.1fs", p.elapsed) : String(format: ", ETA %.0fs", p.etaSeconds)
+        // A rate (and an ETA from it) only once an image has been computed: images read from the cache have none.
+        let computed = p.done - p.fromCache
+        if p.fromCache > 0 { text += computed == 0 ? " (all from the cache)" : " (\(p.fromCache) from the cache)" }
+        if computed > 0 { text += String(format: ", %.2f images/s", p.imagesPerSecond) }
+        if finished { text += String(format: ", %.1fs", p.elapsed) } else if computed > 0 { text += String(format: ", ETA %.0fs", p.etaSeconds) }
         FileStandardError.write(terminal ? "\r" + text + (finished ? "\n" : "  ") : text + "\n")
     }
 }
