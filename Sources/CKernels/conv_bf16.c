@@ -16,27 +16,48 @@
 #define PV 3    // 16-position vectors per block
 #define PB (16 * PV)
 
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void conv_block(const uint32_t *grid, size_t plane, const uint32_t *w, int pairs, int taps, int kw, int wp,
-                       int cout, int o0, int ob, int p, float *tile) {
+// `pv` vectors of 16 positions (compile-time in each variant below): a last block of 1–32 positions computes only the
+// vectors that hold them. Each lane's sum is the same sequence of VDPBF16PS whichever variant runs.
+__attribute__((target("avx512f,avx512bw,avx512bf16"), always_inline))
+static inline void conv_block_pv(const uint32_t *grid, size_t plane, const uint32_t *w, int pairs, int taps, int kw,
+                                 int wp, int cout, int o0, int ob, int p, float *tile, const int pv) {
     __m512 acc[OB][PV];
-    for (int o = 0; o < OB; o++) for (int v = 0; v < PV; v++) acc[o][v] = _mm512_setzero_ps();
+    for (int o = 0; o < OB; o++) for (int v = 0; v < pv; v++) acc[o][v] = _mm512_setzero_ps();
     for (int t = 0; t < taps; t++) {
         const uint32_t *x = grid + p + (size_t)(t / kw) * wp + t % kw;
         const uint32_t *wt = w + ((size_t)t * cout + o0) * pairs;
         for (int c = 0; c < pairs; c++) {
             const uint32_t *xc = x + (size_t)c * plane;
             __m512bh xv[PV];
-            for (int v = 0; v < PV; v++) xv[v] = (__m512bh)_mm512_loadu_si512((const void *)(xc + 16 * v));
+            for (int v = 0; v < pv; v++) xv[v] = (__m512bh)_mm512_loadu_si512((const void *)(xc + 16 * v));
             for (int o = 0; o < OB; o++) {
                 // Rows past `ob` repeat the last real one (their results are dropped); keeps the loop branch-free.
                 const int oo = o < ob ? o : ob - 1;
                 const __m512bh wv = (__m512bh)_mm512_set1_epi32((int)wt[(size_t)oo * pairs + c]);
-                for (int v = 0; v < PV; v++) acc[o][v] = _mm512_dpbf16_ps(acc[o][v], wv, xv[v]);
+                for (int v = 0; v < pv; v++) acc[o][v] = _mm512_dpbf16_ps(acc[o][v], wv, xv[v]);
             }
         }
     }
-    for (int o = 0; o < OB; o++) for (int v = 0; v < PV; v++) _mm512_storeu_ps(tile + o * PB + 16 * v, acc[o][v]);
+    for (int o = 0; o < OB; o++) for (int v = 0; v < pv; v++) _mm512_storeu_ps(tile + o * PB + 16 * v, acc[o][v]);
+}
+
+#define CONV_BLOCK_PV(NAME, N)                                                                                         \
+    __attribute__((target("avx512f,avx512bw,avx512bf16"), noinline))                                                  \
+    static void NAME(const uint32_t *grid, size_t plane, const uint32_t *w, int pairs, int taps, int kw, int wp,        \
+                     int cout, int o0, int ob, int p, float *tile) {                                                   \
+        conv_block_pv(grid, plane, w, pairs, taps, kw, wp, cout, o0, ob, p, tile, N);                                 \
+    }
+CONV_BLOCK_PV(conv_block_48, 3)
+CONV_BLOCK_PV(conv_block_32, 2)
+CONV_BLOCK_PV(conv_block_16, 1)
+
+// A block of `n` positions: 48 for every block but a last one. The batched guidance step's 8·B rows are 48 + 16 at
+// B = 8 (a full 48-position second block made the 64-row product cost as much as 96 rows).
+static void conv_block(const uint32_t *grid, size_t plane, const uint32_t *w, int pairs, int taps, int kw, int wp,
+                       int cout, int o0, int ob, int p, float *tile, int n) {
+    if (n > 32) conv_block_48(grid, plane, w, pairs, taps, kw, wp, cout, o0, ob, p, tile);
+    else if (n > 16) conv_block_32(grid, plane, w, pairs, taps, kw, wp, cout, o0, ob, p, tile);
+    else conv_block_16(grid, plane, w, pairs, taps, kw, wp, cout, o0, ob, p, tile);
 }
 #endif
 
@@ -49,7 +70,7 @@ int jk_conv_bf16(const uint32_t *grid, size_t plane, int pairs, int wp, const ui
         const int n = p1 - p < PB ? p1 - p : PB;
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
-            conv_block(grid, plane, w, pairs, kh * kw, kw, wp, cout, o0, ob, p, tile);
+            conv_block(grid, plane, w, pairs, kh * kw, kw, wp, cout, o0, ob, p, tile, n);
             jk_conv_store_tile(tile, PB, ob, o0, p, n, wp, bias, out, outH, outW);
         }
     }
@@ -70,7 +91,7 @@ int jk_conv_bf16_rows(const uint32_t *grid, size_t plane, int pairs, const uint3
         const int n = count - p < PB ? count - p : PB;
         for (int o0 = 0; o0 < cout; o0 += OB) {
             const int ob = cout - o0 < OB ? cout - o0 : OB;
-            conv_block(grid, plane, w, pairs, 1, 1, 0, cout, o0, ob, p, tile);
+            conv_block(grid, plane, w, pairs, 1, 1, 0, cout, o0, ob, p, tile, n);
             jk_conv_store_tile_rows(tile, PB, ob, o0, n, bias, out + (size_t)p * ld, ld);
         }
     }
