@@ -78,8 +78,12 @@ enum LinearPathsBenchmark {
 
     /// Weights read from memory as a decode step reads them (`JANUS_BENCH_LINEAR_COLD=1`): 96 different 5632×2048
     /// bf16 weights (2.2 GB, far beyond the caches) multiplied in turn, per row count and path; ms per weight.
+    /// `JANUS_BENCH_LINEAR_SHAPE=NxK` another weight shape (as many copies as make ~2.2 GB), e.g. 2048x5632 for the
+    /// MLP's down projection or 2048x2048 for attention's.
     static func cold(_ report: inout BenchmarkReport) {
-        let n = 5632, k = 2048, count = 96
+        let shape = (ProcessInfo.processInfo.environment["JANUS_BENCH_LINEAR_SHAPE"] ?? "5632x2048").split(separator: "x").compactMap { Int($0) }
+        guard shape.count == 2, shape.allSatisfy({ $0 > 0 }) else { print("linear: JANUS_BENCH_LINEAR_SHAPE must be NxK"); return }
+        let n = shape[0], k = shape[1], count = max(8, 96 * 5632 * 2048 / (n * k))
         let weights = (0..<count).map { i in
             Tensor(shape: [n, k], floats: (0..<n * k).map { Float(($0 &* 7 &+ i) % 113) * 1e-3 - 0.05 }).toBF16()
         }

@@ -81,7 +81,45 @@ WIDE_PASS(5)
 WIDE_PASS(6)
 WIDE_PASS(7)
 WIDE_PASS(8)
+
+// Many rows (cross-prompt batching: 8 per prompt × B prompts) in the same order as above: weight rows 4 at a time,
+// every activation row passing over them 4 at a time while they are in L1/L2 (the activations, ≤ 64 rows × K, stay
+// in L2), the next 4 weight rows prefetched during the first pass. Each output is the same dot_block sum as with
+// any other blocking. Before this kernel, row groups ran one after another per 64-row weight block: the first
+// group read the block from memory without compute to hide it (64 rows × 5632×2048 on the Zen 4: 4.4 ms, now 4.1–4.2,
+// against 3.2 at the dot-product peak).
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void many_rows(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
+                      const float *bias) {
+    // 4 × 4 accumulators: 4 × 6 and 3 × 8 measured level or slower at 64 rows (5632×2048, 2048×5632, 2048×2048).
+    enum { R = 4, MR = 4 };
+    int n = n0;
+    for (; n + R <= n1; n += R) {
+        const uint16_t *pf = n + 2 * R <= n1 ? W + (size_t)(n + R) * K : NULL;
+        int m = 0;
+        for (; m + MR <= M; m += MR)
+            dot_block(W, K, xb + (size_t)m * K, MR, y + (size_t)m * ldy, ldy, n, R, bias, m == 0 ? pf : NULL, R, 1);
+        for (; m < M; m++) dot_block(W, K, xb + (size_t)m * K, 1, y + (size_t)m * ldy, ldy, n, R, bias, NULL, 0, 0);
+    }
+    for (; n < n1; n++) {
+        int m = 0;
+        for (; m + 4 <= M; m += 4) dot_block(W, K, xb + (size_t)m * K, 4, y + (size_t)m * ldy, ldy, n, 1, bias, NULL, 0, 0);
+        for (; m < M; m++) dot_block(W, K, xb + (size_t)m * K, 1, y + (size_t)m * ldy, ldy, n, 1, bias, NULL, 0, 0);
+    }
+}
 #endif
+
+int jk_gemv_bf16_dot_many(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
+                          const float *bias) {
+#if defined(__x86_64__)
+    if (!jk_cpu_has_bf16_dot()) return 0;
+    many_rows(W, K, xb, M, y, ldy, n0, n1, bias);
+    return 1;
+#else
+    (void)W; (void)K; (void)xb; (void)M; (void)y; (void)ldy; (void)n0; (void)n1; (void)bias;
+    return 0;
+#endif
+}
 
 int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
                      const float *bias) {

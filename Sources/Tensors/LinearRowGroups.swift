@@ -14,6 +14,9 @@ extension Linear {
     /// while every group passes over them.
     static let groupBlockRows = 64
 
+    /// Weight rows per work item of the many-row dot-product kernel (`jk_gemv_bf16_dot_many`).
+    static let manyBlockRows = 128
+
     /// `apply` with `x`'s rows in independent groups (see above). nil or a single group is `apply`.
     public static func apply(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, activations: ActivationPrecision = .f32,
                              rowGroups: [Int]?) -> Tensor {
@@ -38,13 +41,27 @@ extension Linear {
             } }
             return out
         case .bf16Dot:
+            // Every output of the dot-product kernel is its own sum in an order fixed by K, so all the groups' rows
+            // run as one many-row product (each weight row read once, with compute to hide the reads).
             let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-            return streamGroups(groups, n: n, shape: x.shape, bias: bias) { y, biasPointer, start, g, lo, hi in
-                rounded.withUnsafeBufferPointer { xb in
-                    _ = jk_gemv_bf16_dot(UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self), Int32(k),
-                                         xb.baseAddress! + start * k, Int32(g), y + start * n, Int32(n), Int32(lo), Int32(hi), biasPointer)
+            let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
+            let biasF32 = bias.map { $0.toF32() }
+            let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+            let y = out.rawPointer.assumingMemoryBound(to: Float.self)
+            let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
+            // Blocks of weight rows to whichever thread is free: an even split left one core waiting for the other
+            // whenever the shared machine delayed it.
+            let items = (n + manyBlockRows - 1) / manyBlockRows
+            rounded.withUnsafeBufferPointer { xb in
+                Parallel.forEachItem(items) { next in
+                    while let item = next() {
+                        let lo = item * manyBlockRows, hi = min(n, lo + manyBlockRows)
+                        _ = jk_gemv_bf16_dot_many(w, Int32(k), xb.baseAddress!, Int32(m), y, Int32(n), Int32(lo), Int32(hi), b)
+                    }
                 }
             }
+            withExtendedLifetime(biasF32) {}
+            return out
         case .split:
             let level = Int32(KernelDispatch.level), stride = k / 2 + 16   // JK_SPLIT_STRIDE
             return x.withFloats { xp in

@@ -98,6 +98,11 @@ double jk_cpu_peak_gflops(int bf16_dot, long iterations);
 int jk_gemv_bf16_dot(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
                      const float *bias);
 
+/// jk_gemv_bf16_dot's outputs, bit for bit, blocked for many rows (cross-prompt batching's 16–128): weight rows 4
+/// at a time with every activation row passing over them.
+int jk_gemv_bf16_dot_many(const uint16_t *W, int K, const uint16_t *xb, int M, float *y, int ldy, int n0, int n1,
+                          const float *bias);
+
 /// Stride-1 convolution of one image with bf16 activations and weights (AVX512_BF16), f32 accumulation.
 /// `grid`: the zero-padded input as `pairs` planes of `plane` 32-bit words, each word the bf16 values of channels
 /// 2c (low half) and 2c+1 at one position of a grid with row pitch `wp`; every plane readable up to
