@@ -4,11 +4,11 @@ import CKernels
 /// every output row must equal, bit for bit, what multiplying its group alone gives. `rowGroups` are the sizes of
 /// consecutive row blocks of `x` (summing to its row count).
 ///
-/// Each group takes the kernel it would take alone (`Linear.apply`'s rules for its own row count); groups whose
-/// kernel streams the weights (2–8 rows: the f32 split kernel or the bf16 dot products) run as one job over blocks of
-/// weight rows, every group multiplying a block while it is in L2, so a 64-row batch reads each weight from memory
-/// once instead of once per group. AMX tiles compute each row independently of the others, so groups that would
-/// take them alone run as one AMX product. Anything else runs group by group.
+/// Each group takes the kernel it would take alone (`Linear.apply`'s rules for its own row count), so a 64-row batch
+/// reads each weight from memory once instead of once per group. Groups on the f32 split kernel (2–8 rows) run as one
+/// job over blocks of weight rows, every group multiplying a block while it is in L2. The bf16 dot products and AMX
+/// tiles compute each output independently of the other rows, so groups that would take them alone run as one
+/// product over all the rows (`jk_gemv_bf16_dot_many`, or one AMX product). Anything else runs group by group.
 extension Linear {
     /// Weight rows per block of the grouped streaming product: 64 rows of K = 5632 bf16 are 704 KB, L2-resident
     /// while every group passes over them.
@@ -98,7 +98,7 @@ extension Linear {
     public static func groupPathName(_ groups: [Int], k: Int, weight: Tensor, activations: ActivationPrecision) -> String {
         switch groupPath(groups, k: k, weight: weight, activations: activations) {
         case .together: return "AMX, all rows at once"
-        case .bf16Dot: return "bf16 dot products, streamed"
+        case .bf16Dot: return "bf16 dot products, all rows in one pass"
         case .split: return "split"
         case .alone: return "group by group"
         }
