@@ -41,27 +41,7 @@ extension Linear {
             } }
             return out
         case .bf16Dot:
-            // Every output of the dot-product kernel is its own sum in an order fixed by K, so all the groups' rows
-            // run as one many-row product (each weight row read once, with compute to hide the reads).
-            let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
-            let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [n])
-            let biasF32 = bias.map { $0.toF32() }
-            let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-            let y = out.rawPointer.assumingMemoryBound(to: Float.self)
-            let w = UnsafeRawPointer(weight.rawPointer).assumingMemoryBound(to: UInt16.self)
-            // Blocks of weight rows to whichever thread is free: an even split left one core waiting for the other
-            // whenever the shared machine delayed it.
-            let items = (n + manyBlockRows - 1) / manyBlockRows
-            rounded.withUnsafeBufferPointer { xb in
-                Parallel.forEachItem(items) { next in
-                    while let item = next() {
-                        let lo = item * manyBlockRows, hi = min(n, lo + manyBlockRows)
-                        _ = jk_gemv_bf16_dot_many(w, Int32(k), xb.baseAddress!, Int32(m), y, Int32(n), Int32(lo), Int32(hi), b)
-                    }
-                }
-            }
-            withExtendedLifetime(biasF32) {}
-            return out
+            return manyRowDots(x, weights: [weight], bias: bias)[0]
         case .split:
             let level = Int32(KernelDispatch.level), stride = k / 2 + 16   // JK_SPLIT_STRIDE
             return x.withFloats { xp in
@@ -79,10 +59,44 @@ extension Linear {
         }
     }
 
-    /// `applyMany` with row groups: each weight's product as `apply(_:weight:rowGroups:)`.
+    /// `applyMany` with row groups: each weight's product as `apply(_:weight:rowGroups:)`; where they all take the
+    /// dot products, in one job (q / k / v, gate / up: one rounding of the rows, one wait for the threads).
     public static func applyMany(_ x: Tensor, weights: [Tensor], activations: ActivationPrecision = .f32, rowGroups: [Int]?) -> [Tensor] {
         guard let groups = rowGroups, groups.count > 1 else { return applyMany(x, weights: weights, activations: activations) }
+        let k = weights[0].shape[1]
+        if weights.allSatisfy({ $0.shape[1] == k && groupPath(groups, k: k, weight: $0, activations: activations) == .bf16Dot }) {
+            return manyRowDots(x, weights: weights, bias: nil)
+        }
         return weights.map { apply(x, weight: $0, activations: activations, rowGroups: groups) }
+    }
+
+    /// All of `x`'s rows (rounded to bf16) times each weight on the many-row dot-product kernel. Every output of the
+    /// dot products is its own sum in an order fixed by K, so this equals each group's product alone, bit for bit,
+    /// while each weight row is read once, with compute to hide the reads. Work items: blocks of `manyBlockRows`
+    /// weight rows, weight after weight, to whichever thread is free (an even split left one core waiting whenever
+    /// the shared machine delayed the other).
+    static func manyRowDots(_ x: Tensor, weights: [Tensor], bias: Tensor?) -> [Tensor] {
+        precondition(bias == nil || weights.count == 1, "Linear.manyRowDots: a bias serves one weight")
+        let k = weights[0].shape[1], m = x.count / max(k, 1)
+        let rounded = x.withFloats { HalfPrecision.bf16Bits(from: $0.baseAddress!, count: $0.count) }
+        let outputs = weights.map { Tensor(uninitialized: Array(x.shape.dropLast()) + [$0.shape[0]]) }
+        let ys = outputs.map { $0.rawPointer.assumingMemoryBound(to: Float.self) }
+        let ws = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
+        let biasF32 = bias.map { $0.toF32() }
+        let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
+        let blockCounts = weights.map { ($0.shape[0] + manyBlockRows - 1) / manyBlockRows }
+        let firstBlock = blockCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
+        rounded.withUnsafeBufferPointer { xb in
+            Parallel.forEachItem(firstBlock.last!) { next in
+                while let item = next() {
+                    let i = firstBlock.lastIndex { $0 <= item }!, n = weights[i].shape[0]
+                    let lo = (item - firstBlock[i]) * manyBlockRows, hi = min(n, lo + manyBlockRows)
+                    _ = jk_gemv_bf16_dot_many(ws[i], Int32(k), xb.baseAddress!, Int32(m), ys[i], Int32(n), Int32(lo), Int32(hi), b)
+                }
+            }
+        }
+        withExtendedLifetime(biasF32) {}
+        return outputs
     }
 
     enum GroupPath: Equatable {

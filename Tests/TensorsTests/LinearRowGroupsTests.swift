@@ -53,7 +53,7 @@ import TestSupport
         #expect(paths.contains { $0.hasSuffix("split") } || KernelDispatch.level < 2)
     }
 
-    @Test func applyManyWithGroupsEqualsApplyPerWeight() {
+    @Test func applyManyWithGroupsEqualsApplyPerWeightAndEachGroupAlone() {
         var rng = TestRandom(seed: 151)
         let k = 256, groups = [4, 4, 2]
         let weights = [Self.bf16Weight(rng.floats(96 * k), 96, k), Self.bf16Weight(rng.floats(64 * k), 64, k)]
@@ -63,6 +63,17 @@ import TestSupport
             for (w, out) in zip(weights, many) {
                 #expect(out.toFloats().map(\.bitPattern)
                         == Linear.apply(x, weight: w, activations: activations, rowGroups: groups).toFloats().map(\.bitPattern))
+            }
+            // And each group as it runs alone (q / k / v of one prompt's rows).
+            var start = 0
+            for g in groups {
+                let part = Tensor(shape: [g, k], floats: Array(x.toFloats()[(start * k)..<((start + g) * k)]))
+                for (w, (alone, out)) in zip(weights, zip(Linear.applyMany(part, weights: weights, activations: activations), many)) {
+                    let n = w.shape[0]
+                    #expect(alone.toFloats().map(\.bitPattern) == Array(out.toFloats()[(start * n)..<((start + g) * n)]).map(\.bitPattern),
+                            "\(activations) group at row \(start)")
+                }
+                start += g
             }
         }
     }
