@@ -55,7 +55,8 @@ static inline void dot_block(const uint16_t *W, int K, const uint16_t *x, int MR
 
 // dot_block for 4 × 4 and K a multiple of 32, with the 16 reductions done together: the same additions as
 // _mm512_reduce_add_ps's tree for each accumulator (lanes i + i+8, then i + i+4, then i + i+2, then i + i+1, as clang
-// emits it), so the same bits, in 30 shuffles and 15 adds instead of 16 separate trees.
+// emits it), so the same bits, in 30 shuffles and 15 adds instead of 16 separate trees. LinearRowGroupsTests (batched
+// rows here, each group alone through the scalar reductions) fails if a compiler emits another tree.
 __attribute__((target("avx512f,avx512bw,avx512bf16"), always_inline))
 static inline void dot_block_4x4(const uint16_t *W, int K, const uint16_t *x, float *y, int ldy, int n,
                                  const float *bias, const uint16_t *pf) {
