@@ -59,9 +59,9 @@ static inline void dot_block(const uint16_t *W, int K, const uint16_t *x, int MR
 // rows here, each group alone through the scalar reductions) fails if a compiler emits another tree.
 __attribute__((target("avx512f,avx512bw,avx512bf16"), always_inline))
 static inline void dot_block_4x4(const uint16_t *W, int K, const uint16_t *x, float *y, int ldy, int n,
-                                 const float *bias, const uint16_t *pf) {
+                                 const float *bias, const uint16_t *pf, int pfRows) {
     __m512 a[16], b[8], c[4], d[2];
-    dot_accumulate(W, K, x, 4, n, 4, pf, 4, 1, a);
+    dot_accumulate(W, K, x, 4, n, 4, pf, pfRows, 1, a);
     for (int j = 0; j < 8; j++)   // [a2j: lanes i + i+8 | a2j+1: the same]
         b[j] = _mm512_add_ps(_mm512_shuffle_f32x4(a[2 * j], a[2 * j + 1], 0x44), _mm512_shuffle_f32x4(a[2 * j], a[2 * j + 1], 0xEE));
     for (int j = 0; j < 4; j++)   // quads: a4j .. a4j+3, lanes i + i+4
@@ -89,7 +89,8 @@ static inline void dot_block_4x4(const uint16_t *W, int K, const uint16_t *x, fl
             const int first = pass * share, count = first + share <= 4 ? share : 4 - first;                        \
             const int ahead = n + dist + first;                                                                    \
             const uint16_t *pf = count > 0 && ahead + count <= limit ? W + (size_t)ahead * K : NULL;               \
-            dot_block(W, K, x, MR, y, ldy, n, 4, bias, pf, count, 1);                                              \
+            if (MR == 4 && K % 32 == 0) dot_block_4x4(W, K, x, y, ldy, n, bias, pf, count);                       \
+            else dot_block(W, K, x, MR, y, ldy, n, 4, bias, pf, count, 1);                                         \
         }                                                                                                          \
         for (; n < g1; n++) dot_block(W, K, x, MR, y, ldy, n, 1, bias, NULL, 0, 0);                               \
     }
@@ -131,7 +132,7 @@ static void many_rows(const uint16_t *W, int K, const uint16_t *xb, int M, float
         const uint16_t *pf = n + 2 * R <= n1 ? W + (size_t)(n + R) * K : NULL;
         int m = 0;
         if (K % 32 == 0)
-            for (; m + MR <= M; m += MR) dot_block_4x4(W, K, xb + (size_t)m * K, y + (size_t)m * ldy, ldy, n, bias, m == 0 ? pf : NULL);
+            for (; m + MR <= M; m += MR) dot_block_4x4(W, K, xb + (size_t)m * K, y + (size_t)m * ldy, ldy, n, bias, m == 0 ? pf : NULL, R);
         for (; m + MR <= M; m += MR)
             dot_block(W, K, xb + (size_t)m * K, MR, y + (size_t)m * ldy, ldy, n, R, bias, m == 0 ? pf : NULL, R, 1);
         for (; m < M; m++) dot_block(W, K, xb + (size_t)m * K, 1, y + (size_t)m * ldy, ldy, n, R, bias, NULL, 0, 0);
