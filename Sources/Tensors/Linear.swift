@@ -184,25 +184,32 @@ public enum Linear {
         let ws = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt32.self) }
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-        // Work items: blocks of each weight's rows, weight after weight.
-        let blockCounts = weights.map { ($0.shape[0] + bf16GEMMBlockRows - 1) / bf16GEMMBlockRows }
-        let firstBlock = blockCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
-        // Blocks go to whichever thread is free (a core the shared machine delays costs its share only).
-        Parallel.forEachItem(firstBlock.last!) { next in
-            while let item = next() {
-                let i = firstBlock.lastIndex { $0 <= item }!, n = weights[i].shape[0]
-                let n0 = (item - firstBlock[i]) * bf16GEMMBlockRows, rows = min(n, n0 + bf16GEMMBlockRows) - n0
-                for p in 0..<panels {
-                    // Panel p (planes `panel` words apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
-                    let t0 = p * panel, count = min(panel, m - t0)
-                    _ = jk_conv_bf16_rows(grid + p * pairs * panel, panel, Int32(pairs), ws[i] + n0 * pairs, Int32(rows),
-                                          b.map { $0 + n0 }, ys[i] + t0 * n + n0, n, Int32(count))
-                }
+        forEachWeightBlock(weights, blockRows: bf16GEMMBlockRows) { i, n0, end in
+            let n = weights[i].shape[0], rows = end - n0
+            for p in 0..<panels {
+                // Panel p (planes `panel` words apart) → tokens p·48 ..< p·48 + count, columns n0 ..< n0 + rows.
+                let t0 = p * panel, count = min(panel, m - t0)
+                _ = jk_conv_bf16_rows(grid + p * pairs * panel, panel, Int32(pairs), ws[i] + n0 * pairs, Int32(rows),
+                                      b.map { $0 + n0 }, ys[i] + t0 * n + n0, n, Int32(count))
             }
         }
         withExtendedLifetime(biasF32) {}
         withExtendedLifetime(gridTensor) {}
         return outputs
+    }
+
+    /// Work items of several weights' products: blocks of `blockRows` rows of each weight, weight after weight, to
+    /// whichever thread is free (a core the shared machine delays costs its share only). `body(weight, lo, hi)`.
+    static func forEachWeightBlock(_ weights: [Tensor], blockRows: Int, _ body: (Int, Int, Int) -> Void) {
+        let blockCounts = weights.map { ($0.shape[0] + blockRows - 1) / blockRows }
+        let firstBlock = blockCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
+        Parallel.forEachItem(firstBlock.last!) { next in
+            while let item = next() {
+                let i = firstBlock.lastIndex { $0 <= item }!
+                let lo = (item - firstBlock[i]) * blockRows
+                body(i, lo, min(weights[i].shape[0], lo + blockRows))
+            }
+        }
     }
 
     /// Weight rows per work item of `f32GEMM`: 64 rows of K = 2048 converted to f32 are 512 KB, in L2 next to the

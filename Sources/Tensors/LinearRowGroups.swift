@@ -72,9 +72,8 @@ extension Linear {
 
     /// All of `x`'s rows (rounded to bf16) times each weight on the many-row dot-product kernel. Every output of the
     /// dot products is its own sum in an order fixed by K, so this equals each group's product alone, bit for bit,
-    /// while each weight row is read once, with compute to hide the reads. Work items: blocks of `manyBlockRows`
-    /// weight rows, weight after weight, to whichever thread is free (an even split left one core waiting whenever
-    /// the shared machine delayed the other).
+    /// while each weight row is read once, with compute to hide the reads. Work items: `forEachWeightBlock` of
+    /// `manyBlockRows` rows (an even split left one core waiting whenever the shared machine delayed the other).
     static func manyRowDots(_ x: Tensor, weights: [Tensor], bias: Tensor?) -> [Tensor] {
         precondition(bias == nil || weights.count == 1, "Linear.manyRowDots: a bias serves one weight")
         let k = weights[0].shape[1], m = x.count / max(k, 1)
@@ -84,15 +83,9 @@ extension Linear {
         let ws = weights.map { UnsafeRawPointer($0.rawPointer).assumingMemoryBound(to: UInt16.self) }
         let biasF32 = bias.map { $0.toF32() }
         let b = biasF32.map { UnsafePointer($0.rawPointer.assumingMemoryBound(to: Float.self)) }
-        let blockCounts = weights.map { ($0.shape[0] + manyBlockRows - 1) / manyBlockRows }
-        let firstBlock = blockCounts.reduce(into: [0]) { $0.append($0.last! + $1) }
         rounded.withUnsafeBufferPointer { xb in
-            Parallel.forEachItem(firstBlock.last!) { next in
-                while let item = next() {
-                    let i = firstBlock.lastIndex { $0 <= item }!, n = weights[i].shape[0]
-                    let lo = (item - firstBlock[i]) * manyBlockRows, hi = min(n, lo + manyBlockRows)
-                    _ = jk_gemv_bf16_dot_many(ws[i], Int32(k), xb.baseAddress!, Int32(m), ys[i], Int32(n), Int32(lo), Int32(hi), b)
-                }
+            forEachWeightBlock(weights, blockRows: manyBlockRows) { i, lo, hi in
+                _ = jk_gemv_bf16_dot_many(ws[i], Int32(k), xb.baseAddress!, Int32(m), ys[i], Int32(weights[i].shape[0]), Int32(lo), Int32(hi), b)
             }
         }
         withExtendedLifetime(biasF32) {}
